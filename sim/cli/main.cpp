@@ -1,0 +1,13 @@
+// tiersim entry point. SystemC's sc_elab_and_sim() calls sc_main(); we provide main() ourselves so
+// the SystemC banner can be silenced before the kernel starts.
+#include <cstdlib>
+#include <systemc>
+
+#include "sim/cli/commands.h"
+
+int sc_main(int argc, char* argv[]) { return tiersim::cli::main(argc, argv); }
+
+int main(int argc, char* argv[]) {
+  ::setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}

@@ -1,0 +1,52 @@
+// The transaction every tiersim component exchanges, as a TLM-2.0 extension of the generic
+// payload, and the timing conventions of a b_transport call.
+//
+// Conventions (loosely-timed TLM-2.0, never waiting inside b_transport):
+//  - On entry, `delay` is the request's arrival time at the callee relative to sc_time_stamp().
+//    For writes, TxnExtension::data_last is the absolute time the last byte arrives (the data may
+//    stream in behind its first byte).
+//  - On return, `delay` is the time (relative to sc_time_stamp()) at which the response is complete
+//    at the callee's port: for reads when the last byte leaves, for writes the acknowledgement.
+//    TxnExtension::resp_first is when the first byte of a read response leaves (== completion for
+//    writes). A model unaware of the extension may leave it unset; callers then use completion.
+//  - The generic payload's command/address/data_length mirror the extension for plugged-in TLM
+//    models; the data pointer is null (tiersim times data, it does not move it).
+#pragma once
+
+#include <cstdint>
+#include <tlm>
+
+#include "sim/units/units.h"
+
+namespace tiersim::kernel {
+
+using ComponentId = std::uint16_t;
+
+enum class TxnKind : std::uint8_t { kRead = 0, kWrite = 1, kCompute = 2 };
+
+class TxnExtension : public tlm::tlm_extension<TxnExtension> {
+ public:
+  std::uint64_t id = 0;
+  ComponentId source = 0;
+  ComponentId target = 0;
+  TxnKind kind = TxnKind::kRead;
+  Bytes bytes;
+  std::uint64_t address = 0;
+  std::uint16_t stream = 0;
+  // Timing annotations of one b_transport call (absolute times), see the header comment.
+  Time data_last;
+  Time resp_first = Time::max();
+
+  [[nodiscard]] tlm::tlm_extension_base* clone() const override { return new TxnExtension(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    *this = static_cast<const TxnExtension&>(other);
+  }
+};
+
+// A first/last byte window in absolute time.
+struct DataWindow {
+  Time first;
+  Time last;
+};
+
+}  // namespace tiersim::kernel

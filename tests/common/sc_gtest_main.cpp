@@ -1,0 +1,16 @@
+// Entry point for test executables that use SystemC: main() silences the banner and hands over
+// to SystemC, which calls sc_main(), which runs GoogleTest.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <systemc>
+
+int sc_main(int argc, char* argv[]) {
+  testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
+
+int main(int argc, char* argv[]) {
+  ::setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
