@@ -90,6 +90,9 @@ std::string child_path(const std::string& parent, const std::string& key) {
 }
 
 std::string where(const std::string& path) { return path.empty() ? "the top level" : path; }
+std::string in_where(const std::string& path) {
+  return path.empty() ? "at the top level" : "in " + path;
+}
 
 void check_number(const Node& n, const Field& f, const std::string& path, double v) {
   if (f.min_value && v < *f.min_value) {
@@ -241,7 +244,7 @@ void validate(Node& root, const Schema& schema, const std::string& path) {
       const std::string hint = closest(e.key, valid);
       throw ConfigError(
           e.key_origin,
-          fmt::format("unknown key '{}' in {}{}", e.key, where(path),
+          fmt::format("unknown key '{}' {}{}", e.key, in_where(path),
                       hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)),
           fmt::format("valid keys here: {}", join(valid, ", ")));
     }
@@ -252,7 +255,7 @@ void validate(Node& root, const Schema& schema, const std::string& path) {
     if (n == nullptr || n->is_null()) {
       if (f.required) {
         const Origin& o = n ? n->origin() : root.origin();
-        throw ConfigError(o, fmt::format("missing required key '{}' in {}", f.key, where(path)),
+        throw ConfigError(o, fmt::format("missing required key '{}' {}", f.key, in_where(path)),
                           f.doc.empty() ? "" : fmt::format("'{}': {}", f.key, f.doc));
       }
       if (f.default_text) {

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
+#include "sim/config/did_you_mean.h"
 #include "sim/config/loader.h"
 #include "sim/kernel/system.h"
 #include "sim/replay/request_source.h"
@@ -53,11 +54,45 @@ config::SchemaPtr experiment_schema() {
   return s;
 }
 
+namespace {
+
+// A reference to a component by name must name one (checked before anything is built).
+void check_component_ref(const config::Node& ref, const std::vector<std::string>& names,
+                         const std::string& path) {
+  for (const auto& n : names) {
+    if (n == ref.text()) return;
+  }
+  const std::string hint = config::closest(ref.text(), names);
+  throw config::ConfigError(
+      ref.origin(),
+      fmt::format("{}: no component named '{}'{}", path, ref.text(),
+                  hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)),
+      fmt::format("components: {}", fmt::join(names, ", ")));
+}
+
+}  // namespace
+
 void validate_experiment(config::Node& root) {
   config::validate(root, *experiment_schema());
   const config::Node& w = root.at("workloads");
   if (w.items().empty()) {
     throw config::ConfigError(w.origin(), "workloads: at least one workload is needed");
+  }
+  const config::Node& sys = root.at("system");
+  const std::vector<std::string> names = sys.at("components").keys();
+  if (const config::Node* links = sys.find("links"); links != nullptr && links->is_seq()) {
+    for (std::size_t i = 0; i < links->items().size(); ++i) {
+      const config::Node& between = links->items()[i].at("between");
+      for (std::size_t j = 0; j < between.items().size(); ++j) {
+        check_component_ref(between.items()[j], names,
+                            fmt::format("system.links.{}.between.{}", i, j));
+      }
+    }
+  }
+  for (std::size_t i = 0; i < w.items().size(); ++i) {
+    for (const char* key : {"source", "target"}) {
+      check_component_ref(w.items()[i].at(key), names, fmt::format("workloads.{}.{}", i, key));
+    }
   }
 }
 
