@@ -21,7 +21,7 @@ void Component::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& dela
     gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return;
   }
-  const Time t_now = now();
+  const Time t_now = ext->now;
   const Time arrival = t_now + from_sc(delay);
   DataWindow in{arrival, ext->kind == TxnKind::kWrite ? max(arrival, ext->data_last) : arrival};
   const DataWindow out = serve(*ext, in);

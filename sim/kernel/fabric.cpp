@@ -22,6 +22,7 @@ Link& Fabric::add_link(std::unique_ptr<Link> link) {
   adjacency_[link->b()].push_back(links_.size());
   links_.push_back(std::move(link));
   std::fill(route_known_.begin(), route_known_.end(), 0);
+  last_route_ = nullptr;
   return *links_.back();
 }
 
@@ -74,12 +75,18 @@ void Fabric::b_transport(int /*port*/, tlm::tlm_generic_payload& gp, sc_core::sc
     gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return;
   }
-  const Route* r = route(ext->source, ext->target);
+  const Route* r = last_route_;
+  if (r == nullptr || ext->source != last_a_ || ext->target != last_b_) {
+    r = route(ext->source, ext->target);
+    last_a_ = ext->source;
+    last_b_ = ext->target;
+    last_route_ = r;
+  }
   if (r == nullptr) {
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  const Time t_now = now();
+  const Time t_now = ext->now;
   const Time t0 = t_now + from_sc(delay);
   const bool write = ext->kind == TxnKind::kWrite;
   const DataWindow at_target = walk(*r, false, write ? ext->bytes : Bytes(0), {t0, t0});

@@ -48,6 +48,10 @@ class Fabric : public sc_core::sc_module {
   std::vector<std::vector<std::size_t>> adjacency_;  // component -> link indices
   std::vector<std::unique_ptr<Route>> routes_;       // n*n cache; null = not computed yet
   std::vector<char> route_known_;
+  // The last route asked for (an initiator usually talks to one target).
+  ComponentId last_a_ = 0;
+  ComponentId last_b_ = 0;
+  const Route* last_route_ = nullptr;
 };
 
 }  // namespace tiersim::kernel

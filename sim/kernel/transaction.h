@@ -33,6 +33,9 @@ class TxnExtension : public tlm::tlm_extension<TxnExtension> {
   Bytes bytes;
   std::uint64_t address = 0;
   std::uint16_t stream = 0;
+  // sc_time_stamp() when the initiator called b_transport. It stays equal to sc_time_stamp()
+  // for the whole (non-waiting) call chain; models read it instead of asking SystemC again.
+  Time now;
   // Timing annotations of one b_transport call (absolute times), see the header comment.
   Time data_last;
   Time resp_first = Time::max();

@@ -19,8 +19,8 @@ Initiator::Initiator(sc_core::sc_module_name name, std::unique_ptr<RequestSource
       socket("socket"),
       source_(std::move(source)),
       p_(std::move(params)),
-      sink_(sink) {
-  in_flight_.reserve(p_.max_outstanding);
+      sink_(sink),
+      in_flight_(p_.max_outstanding) {
   gp_.set_extension(&ext_);
   gp_.set_data_ptr(nullptr);
   gp_.set_streaming_width(0);
@@ -65,18 +65,13 @@ void Initiator::run_until_sync() {
       have_pending_ = true;
     }
     Time issue = pending_.arrival + p_.start;
-    if (in_flight_.size() == p_.max_outstanding) {
-      issue = max(issue, in_flight_.front());
-    }
+    if (in_flight_.full()) issue = max(issue, in_flight_.earliest());
     if (issue > t_now + p_.quantum) {
       next_trigger(to_sc(issue - t_now));
       return;
     }
     issue = max(issue, t_now);
-    if (in_flight_.size() == p_.max_outstanding) {
-      std::pop_heap(in_flight_.begin(), in_flight_.end(), std::greater<>());
-      in_flight_.pop_back();
-    }
+    if (in_flight_.full()) in_flight_.pop();
     const Request& r = pending_;
     if (p_.target_capacity != 0 &&
         (r.address >= p_.target_capacity || r.bytes.count() > p_.target_capacity - r.address)) {
@@ -86,10 +81,11 @@ void Initiator::run_until_sync() {
           p_.target_capacity));
     }
     ext_.id = issued_;
+    ext_.now = t_now;
     ext_.kind = r.kind;
     ext_.bytes = r.bytes;
     ext_.address = r.address;
-    ext_.stream = global_stream(r.stream);
+    ext_.stream = r.stream < stream_map_.size() ? stream_map_[r.stream] : global_stream(r.stream);
     gp_.set_command(r.kind == kernel::TxnKind::kWrite ? tlm::TLM_WRITE_COMMAND
                                                        : tlm::TLM_READ_COMMAND);
     gp_.set_address(r.address);
@@ -103,8 +99,7 @@ void Initiator::run_until_sync() {
                                            gp_.get_response_string()));
     }
     const Time complete = t_now + from_sc(delay);
-    in_flight_.push_back(complete);
-    std::push_heap(in_flight_.begin(), in_flight_.end(), std::greater<>());
+    in_flight_.push(complete);
     last_completion_ = max(last_completion_, complete);
     sink_.on_complete(Completion{issued_, ext_.stream, r.kind, p_.source, p_.target, r.address,
                                  r.bytes, r.arrival + p_.start, issue, complete});

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sim/kernel/transaction.h"
+#include "sim/replay/completion_queue.h"
 #include "sim/replay/request_source.h"
 
 namespace tiersim::replay {
@@ -84,7 +85,7 @@ class Initiator : public sc_core::sc_module {
   CompletionSink& sink_;
   tlm::tlm_generic_payload gp_;
   kernel::TxnExtension ext_;
-  std::vector<Time> in_flight_;  // min-heap of completion times, capacity max_outstanding
+  CompletionQueue in_flight_;  // completion times of the requests in flight
   std::vector<std::uint16_t> stream_map_;
   Request pending_;
   bool have_pending_ = false;

@@ -33,6 +33,7 @@ class SyntheticSource : public RequestSource {
                                 "read_fraction must be in [0, 1]");
     }
     slots_ = footprint_ / size_.count();
+    step_ = pattern_ == Pattern::kStrided ? stride_ : size_.count();
   }
 
   static config::SchemaPtr schema() {
@@ -58,19 +59,29 @@ class SyntheticSource : public RequestSource {
     if (issued_ == count_) return false;
     out.arrival = interval_ * static_cast<std::int64_t>(issued_);
     std::uint64_t offset = 0;
-    if (pattern_ == Pattern::kRandom) {
-      offset = (rng_() % slots_) * size_.count();
-    } else if (pattern_ == Pattern::kStrided) {
-      offset = (issued_ * stride_) % footprint_;
-      if (offset + size_.count() > footprint_) offset = 0;
-    } else {
-      offset = (issued_ % slots_) * size_.count();
+    switch (pattern_) {
+      case Pattern::kRandom:
+        offset = (rng_() % slots_) * size_.count();
+        break;
+      case Pattern::kStrided:
+      case Pattern::kSequential:
+        // offset_ walks the footprint by step_ and wraps (no division per request).
+        offset = offset_;
+        offset_ += step_;
+        if (offset_ + size_.count() > footprint_) offset_ = 0;
+        break;
     }
     out.address = base_ + offset;
     out.bytes = size_;
-    // 53 random bits -> [0,1): exact and platform independent (mt19937_64 is fully specified).
-    const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
-    out.kind = u < read_fraction_ ? kernel::TxnKind::kRead : kernel::TxnKind::kWrite;
+    if (read_fraction_ >= 1.0) {
+      out.kind = kernel::TxnKind::kRead;
+    } else if (read_fraction_ <= 0.0) {
+      out.kind = kernel::TxnKind::kWrite;
+    } else {
+      // 53 random bits -> [0,1): exact and platform independent (mt19937_64 is fully specified).
+      const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
+      out.kind = u < read_fraction_ ? kernel::TxnKind::kRead : kernel::TxnKind::kWrite;
+    }
     out.stream = 0;
     ++issued_;
     return true;
@@ -100,6 +111,8 @@ class SyntheticSource : public RequestSource {
   std::uint64_t footprint_;
   std::uint64_t stride_;
   std::uint64_t slots_ = 1;
+  std::uint64_t step_ = 0;
+  std::uint64_t offset_ = 0;
   std::uint64_t issued_ = 0;
   std::mt19937_64 rng_;
   std::vector<std::string> streams_{"default"};

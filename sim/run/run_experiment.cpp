@@ -38,9 +38,8 @@ class RunSink : public replay::CompletionSink {
     index_.emplace("default", 0);
   }
 
+  // Latencies are kept per workload and merged into totals.latency after the run.
   void on_complete(const replay::Completion& c) override {
-    const Time latency = c.complete - c.issue;
-    totals.latency.add(latency);
     if (c.kind == kernel::TxnKind::kWrite) {
       ++totals.writes;
       totals.bytes_written += c.bytes.count();
@@ -95,6 +94,7 @@ class WorkloadSink : public replay::CompletionSink {
   }
   std::uint16_t stream_index(const std::string& tag) override { return run_.stream_index(tag); }
   void tick() override { run_.tick(); }
+  [[nodiscard]] const stats::LatencyHistogram& latency() const { return latency_; }
 
  private:
   RunSink& run_;
@@ -178,6 +178,7 @@ RunResult run_experiment(const Node& resolved, const std::string& source_file,
     if (i->error()) std::rethrow_exception(i->error());
   }
 
+  for (const auto& s : sinks) run_sink.totals.latency.merge(s->latency());
   const Time end = run_sink.totals.end;
   for (std::size_t c = 0; c < system.size(); ++c) {
     system.component(static_cast<kernel::ComponentId>(c)).finalize(end);

@@ -26,6 +26,10 @@ struct LatencyHistogram::Impl {
       : hist(bh::make_histogram_with(bh::dense_storage<std::uint64_t>(),
                                      LogAxis(bins, kLowestPs, kHighestPs))) {}
   Hist hist;
+  // One-entry cache of the last sample's bin: simulated latencies repeat exactly very often, and
+  // the axis lookup (a logarithm) dominates the cost of add().
+  std::int64_t last_ps = -1;
+  int last_index = 0;
 };
 
 LatencyHistogram::LatencyHistogram(int bins_per_decade) : impl_(nullptr) {
@@ -61,11 +65,30 @@ LatencyHistogram& LatencyHistogram::operator=(LatencyHistogram&& o) noexcept {
 
 void LatencyHistogram::add(Time t) {
   // Non-positive samples are below 1 ps: log(0) = -inf lands in the underflow bin.
-  impl_->hist(static_cast<double>(std::max<std::int64_t>(t.ps(), 0)));
+  Impl& im = *impl_;
+  const std::int64_t ps = std::max<std::int64_t>(t.ps(), 0);
+  if (ps != im.last_ps) {
+    im.last_ps = ps;
+    im.last_index = im.hist.axis().index(static_cast<double>(ps));
+  }
+  ++im.hist.at(im.last_index);
   ++count_;
   min_ = tiersim::min(min_, t);
   max_ = tiersim::max(max_, t);
   sum_ps_ += static_cast<long double>(t.ps());
+}
+
+void LatencyHistogram::merge(const LatencyHistogram& other) {
+  if (impl_->hist.axis().size() != other.impl_->hist.axis().size()) {
+    throw std::invalid_argument("LatencyHistogram::merge: different bins_per_decade");
+  }
+  impl_->hist += other.impl_->hist;
+  count_ += other.count_;
+  if (other.count_ != 0) {
+    min_ = tiersim::min(min_, other.min_);
+    max_ = tiersim::max(max_, other.max_);
+  }
+  sum_ps_ += other.sum_ps_;
 }
 
 Time LatencyHistogram::mean() const {

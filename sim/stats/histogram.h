@@ -28,6 +28,8 @@ class LatencyHistogram {
   LatencyHistogram& operator=(LatencyHistogram&&) noexcept;
 
   void add(Time t);
+  // Adds every sample of `other` (same bins_per_decade required; throws std::invalid_argument).
+  void merge(const LatencyHistogram& other);
   [[nodiscard]] std::uint64_t count() const { return count_; }
   [[nodiscard]] Time min() const { return min_; }
   [[nodiscard]] Time max() const { return max_; }

@@ -88,8 +88,21 @@ class Bandwidth {
 
   // Time to move `b` at this bandwidth, rounded up to a whole picosecond.
   // An unset (zero) bandwidth means "infinitely fast" and costs no time.
+  // Exact when the bandwidth is a whole number of bytes per second (every configured value with
+  // at most 9 decimals of GB/s is): ceil(bytes * 10^12 / bps) in 128-bit integers.
   [[nodiscard]] Time transfer_time(Bytes b) const {
     if (bps_ <= 0.0 || b.count() == 0) return Time::zero();
+    if (bps_ < 0x1.0p63 && bps_ == std::floor(bps_)) {
+      const auto den64 = static_cast<std::uint64_t>(bps_);
+      if (b.count() <= 18'000'000ULL) {  // bytes * 10^12 fits in 64 bits
+        const std::uint64_t num64 = b.count() * 1000000000000ULL;
+        return Time::ps(static_cast<std::int64_t>((num64 + den64 - 1) / den64));
+      }
+      __extension__ using u128 = unsigned __int128;
+      const auto den = static_cast<u128>(den64);
+      const u128 num = static_cast<u128>(b.count()) * 1000000000000ULL;
+      return Time::ps(static_cast<std::int64_t>((num + den - 1) / den));
+    }
     const double ps = std::ceil(b.as_double() * 1e12 / bps_);
     return Time::ps(static_cast<std::int64_t>(ps));
   }
