@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "sim/config/config_error.h"
@@ -274,6 +275,13 @@ void validate(Node& root, const Schema& schema, const std::string& path) {
     }
     validate_value(*n, f, f.type, p);
   }
+  // Canonical order: the schema's order, so resolved configs read the same however composed.
+  std::stable_sort(root.entries().begin(), root.entries().end(),
+                   [&schema](const Node::Entry& a, const Node::Entry& b) {
+                     const Field* fa = schema.field(a.key);
+                     const Field* fb = schema.field(b.key);
+                     return fa < fb;  // fields live in one vector: address order is schema order
+                   });
 }
 
 namespace {
@@ -289,9 +297,13 @@ void describe_into(std::string& out, const Schema& s, int level, std::vector<con
   for (const auto& f : s.fields()) {
     std::string type(type_name(f.type));
     if (f.type == Type::kList || f.type == Type::kDict) {
-      type += fmt::format(" of {}", f.item_type == Type::kMap
-                                        ? (f.schema ? f.schema->name() : std::string("items"))
-                                        : std::string(type_name(f.item_type)));
+      if (f.resolver) {
+        type += " of entries typed by their `type` key";
+      } else {
+        type += fmt::format(" of {}", f.item_type == Type::kMap
+                                          ? (f.schema ? f.schema->name() : std::string("maps"))
+                                          : std::string(type_name(f.item_type)));
+      }
     } else if (f.type == Type::kMap && f.schema) {
       type = f.schema->name();
     }

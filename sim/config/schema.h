@@ -11,7 +11,8 @@
 //      missing key      -> "missing required key 'bandwidth' in system.components.hbm"
 //      wrong type/unit  -> "system.components.hbm.latency: expected a time such as '120 ns', ..."
 //      bad choice       -> "... 'rnd' is not one of: sequential, random; did you mean 'random'?"
-//  - Fills in defaults (so the resolved config shows every effective value).
+//  - Fills in defaults (so the resolved config shows every effective value) and puts keys in the
+//    schema's order.
 //  - Rewrites `path` values to absolute paths, relative to the directory of the file that holds
 //    them (or the working directory for --set and defaults), so a resolved config runs anywhere.
 #pragma once

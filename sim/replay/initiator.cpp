@@ -80,7 +80,7 @@ void Initiator::run_until_sync() {
           source_->where(), r.address, r.address + r.bytes.count(), p_.target_name,
           p_.target_capacity));
     }
-    ext_.id = issued_;
+    ext_.id = (std::uint64_t{p_.index} << 48) | issued_;
     ext_.now = t_now;
     ext_.kind = r.kind;
     ext_.bytes = r.bytes;
@@ -101,7 +101,7 @@ void Initiator::run_until_sync() {
     const Time complete = t_now + from_sc(delay);
     in_flight_.push(complete);
     last_completion_ = max(last_completion_, complete);
-    sink_.on_complete(Completion{issued_, ext_.stream, r.kind, p_.source, p_.target, r.address,
+    sink_.on_complete(Completion{ext_.id, ext_.stream, r.kind, p_.source, p_.target, r.address,
                                  r.bytes, r.arrival + p_.start, issue, complete});
     have_pending_ = false;
     ++issued_;

@@ -51,6 +51,7 @@ class CompletionSink {
 
 struct InitiatorParams {
   std::string name;
+  std::uint16_t index = 0;  // workload index: the top 16 bits of every request id
   kernel::ComponentId source = 0;
   kernel::ComponentId target = 0;
   std::string target_name;

@@ -135,6 +135,9 @@ RunResult run_experiment(const Node& resolved, const std::string& source_file,
 
   const Time quantum = resolved.at("kernel").get_time("quantum");
   const Node& workloads = resolved.at("workloads");
+  if (workloads.items().size() > 65535) {
+    throw ConfigError(workloads.origin(), "workloads: at most 65535 workloads");
+  }
   for (std::size_t i = 0; i < workloads.items().size(); ++i) {
     const Node& w = workloads.items()[i];
     const std::string wname = w.get_string_or("name", fmt::format("workload{}", i));
@@ -157,6 +160,7 @@ RunResult run_experiment(const Node& resolved, const std::string& source_file,
     auto source = entry->make(replay::WorkloadContext{wname, w, splitmix64(seed + i)});
     replay::InitiatorParams p;
     p.name = wname;
+    p.index = static_cast<std::uint16_t>(i);
     p.source = src;
     p.target = dst;
     p.target_name = dst_node.as_string();

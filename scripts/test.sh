@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# README command (2): set up, build, and run the whole test suite, then the same tests under
+# AddressSanitizer + UndefinedBehaviorSanitizer. Slow validation runs carry the ctest label `slow`
+# and run here in their short form.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jobs="$(nproc)"
+"$root/scripts/setup.sh"
+
+echo "== release build and tests"
+cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release > /dev/null
+cmake --build "$root/build" -j "$jobs"
+ctest --test-dir "$root/build" --output-on-failure -j "$jobs"
+
+echo "== sanitizer build (ASan + UBSan) and tests"
+cmake -S "$root" -B "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DTIERSIM_SANITIZE=ON \
+  -DTIERSIM_BUILD_BENCH=OFF > /dev/null
+cmake --build "$root/build-asan" -j "$jobs"
+ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" \
+LSAN_OPTIONS="suppressions=$root/scripts/lsan.supp:print_suppressions=0" \
+UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+  ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs"
