@@ -17,6 +17,5 @@ cmake -S "$root" -B "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DTIERSIM_SANITI
   -DTIERSIM_BUILD_BENCH=OFF > /dev/null
 cmake --build "$root/build-asan" -j "$jobs"
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" \
-LSAN_OPTIONS="suppressions=$root/scripts/lsan.supp:print_suppressions=0" \
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
   ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs"

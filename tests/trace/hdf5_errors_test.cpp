@@ -48,8 +48,12 @@ void write_raw(const std::string& path, const RawTrace& t) {
   H5::H5File f(path, H5F_ACC_TRUNC);
   const H5::DataSpace scalar(H5S_SCALAR);
   if (t.format_attr) {
-    const H5::StrType s = string_type(t, t.format.size() + 4);
-    f.createAttribute("format", s, scalar).write(s, t.format);
+    const std::size_t len = t.format.size() + 4;
+    const H5::StrType s = string_type(t, len);
+    // A fixed-length string type copies exactly `len` bytes: pass a buffer that long.
+    std::string value = t.format;
+    if (t.fixed_strings) value.resize(len, ' ');
+    f.createAttribute("format", s, scalar).write(s, value);
   }
   f.createAttribute("version", H5::PredType::NATIVE_INT, scalar)
       .write(H5::PredType::NATIVE_INT, &t.version);
