@@ -8,10 +8,10 @@
 //   kernel_throughput [requests] [quantum, e.g. "1 us" or "0 ns"] [pattern] [max_outstanding]
 #include <fmt/format.h>
 
+#include <unistd.h>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <unistd.h>
 #include <string>
 #include <systemc>
 
@@ -39,8 +39,8 @@ stats: {{window: 10 us}}
 output: {{requests: false}}
 )",
                                        quantum, pattern, requests, outstanding);
-  const auto out = std::filesystem::temp_directory_path() /
-                   fmt::format("tiersim-bench-{}.h5", ::getpid());
+  const auto out =
+      std::filesystem::temp_directory_path() / fmt::format("tiersim-bench-{}.h5", ::getpid());
   tiersim::config::Node root = tiersim::config::parse_yaml(yaml, "<bench>");
   tiersim::run::validate_experiment(root);
   tiersim::run::RunOptions opts;
@@ -51,9 +51,10 @@ output: {{requests: false}}
   const auto r = tiersim::run::run_experiment(root, "<bench>", opts);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::filesystem::remove(out);
-  fmt::print("requests={} quantum='{}' pattern={} max_outstanding={} wall={:.3f} s  "
-             "throughput={:.2f} M requests/s\n",
-             r.requests, quantum, pattern, outstanding, s, static_cast<double>(r.requests) / s * 1e-6);
+  fmt::print(
+      "requests={} quantum='{}' pattern={} max_outstanding={} wall={:.3f} s  "
+      "throughput={:.2f} M requests/s\n",
+      r.requests, quantum, pattern, outstanding, s, static_cast<double>(r.requests) / s * 1e-6);
   return 0;
 }
 

@@ -76,4 +76,6 @@ BENCHMARK(BM_HistogramAdd);
 BENCHMARK_MAIN();
 
 // libsystemc references sc_main(); this program never starts SystemC (BENCHMARK_MAIN is main).
-int sc_main(int /*argc*/, char* /*argv*/[]) { return 0; }
+int sc_main(int /*argc*/, char* /*argv*/[]) {
+  return 0;
+}

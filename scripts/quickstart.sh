@@ -3,7 +3,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
-cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DTIERSIM_BUILD_TESTS=OFF \
-  -DTIERSIM_BUILD_BENCH=OFF > /dev/null
+cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build "$root/build" --target tiersim -j "$(nproc)"
 "$root/build/sim/cli/tiersim" run "$root/configs/experiments/quickstart.yaml" -o results.h5 "$@"

@@ -8,9 +8,7 @@ namespace tiersim::models {
 class Endpoint : public kernel::Component {
  public:
   explicit Endpoint(const kernel::BuildContext& ctx) : Component(ctx) {}
-  static config::SchemaPtr schema() {
-    return std::make_shared<config::Schema>("endpoint");
-  }
+  static config::SchemaPtr schema() { return std::make_shared<config::Schema>("endpoint"); }
   [[nodiscard]] bool serves_requests() const override { return false; }
   kernel::DataWindow serve(const kernel::TxnExtension&, kernel::DataWindow) override {
     throw std::logic_error("endpoint '" + component_name() + "' cannot serve requests");

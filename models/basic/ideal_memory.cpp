@@ -47,7 +47,9 @@ kernel::DataWindow IdealMemory::serve(const kernel::TxnExtension& txn, kernel::D
   return {start + latency_, start + latency_ + xfer};
 }
 
-void IdealMemory::finalize(Time /*end*/) { busy_ps_.value = static_cast<std::uint64_t>(port_.busy_time().ps()); }
+void IdealMemory::finalize(Time /*end*/) {
+  busy_ps_.value = static_cast<std::uint64_t>(port_.busy_time().ps());
+}
 
 TIERSIM_REGISTER_COMPONENT("ideal_memory", IdealMemory,
                            "Fixed latency plus one bandwidth-limited port (a stand-in memory).");

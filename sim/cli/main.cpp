@@ -5,7 +5,9 @@
 
 #include "sim/cli/commands.h"
 
-int sc_main(int argc, char* argv[]) { return tiersim::cli::main(argc, argv); }
+int sc_main(int argc, char* argv[]) {
+  return tiersim::cli::main(argc, argv);
+}
 
 int main(int argc, char* argv[]) {
   ::setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);

@@ -12,6 +12,7 @@ namespace tiersim::config {
 
 // The candidate closest to `word`, or "" if none is close enough (distance <= max(2, |word|/3)).
 // Ties go to the earlier candidate, so the answer is deterministic.
-[[nodiscard]] std::string closest(std::string_view word, const std::vector<std::string>& candidates);
+[[nodiscard]] std::string closest(std::string_view word,
+                                  const std::vector<std::string>& candidates);
 
 }  // namespace tiersim::config

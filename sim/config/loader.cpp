@@ -123,8 +123,8 @@ class Resolver {
         const fs::path target = dir / p->text();
         Node base = load(target.lexically_normal().string(), p->origin());
         if (!base.is_map()) {
-          throw ConfigError(p->origin(), fmt::format("'{}' does not hold a map, cannot extend it",
-                                                     p->text()));
+          throw ConfigError(p->origin(),
+                            fmt::format("'{}' does not hold a map, cannot extend it", p->text()));
         }
         merge_into(merged, base);
       }

@@ -88,8 +88,8 @@ Node& Node::set(std::string key, Node value, Origin key_origin) {
 }
 
 bool Node::erase(std::string_view key) {
-  auto it = std::find_if(entries_.begin(), entries_.end(),
-                         [&](const Entry& e) { return e.key == key; });
+  auto it =
+      std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == key; });
   if (it == entries_.end()) return false;
   entries_.erase(it);
   return true;
@@ -120,11 +120,11 @@ namespace {
 
 [[noreturn]] void wrong(const Node& n, std::string_view what, std::string_view example) {
   if (!n.is_scalar()) {
-    throw ConfigError(n.origin(), fmt::format("expected {} such as {}, got a {}", what, example,
-                                              n.kind_name()));
+    throw ConfigError(
+        n.origin(), fmt::format("expected {} such as {}, got a {}", what, example, n.kind_name()));
   }
-  throw ConfigError(n.origin(), fmt::format("expected {} such as {}, got '{}'", what, example,
-                                            n.text()));
+  throw ConfigError(n.origin(),
+                    fmt::format("expected {} such as {}, got '{}'", what, example, n.text()));
 }
 
 template <class F>
@@ -186,10 +186,12 @@ double Node::as_double() const {
 }
 
 Time Node::as_time() const {
-  return with_origin(*this, "a time", "'120 ns'", [](const std::string& t) { return parse_time(t); });
+  return with_origin(*this, "a time", "'120 ns'",
+                     [](const std::string& t) { return parse_time(t); });
 }
 Bytes Node::as_size() const {
-  return with_origin(*this, "a size", "'64 KiB'", [](const std::string& t) { return parse_size(t); });
+  return with_origin(*this, "a size", "'64 KiB'",
+                     [](const std::string& t) { return parse_size(t); });
 }
 Bandwidth Node::as_bandwidth() const {
   return with_origin(*this, "a bandwidth", "'25 GB/s'",

@@ -90,7 +90,9 @@ std::string child_path(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }
 
-std::string where(const std::string& path) { return path.empty() ? "the top level" : path; }
+std::string where(const std::string& path) {
+  return path.empty() ? "the top level" : path;
+}
 std::string in_where(const std::string& path) {
   return path.empty() ? "at the top level" : "in " + path;
 }
@@ -129,8 +131,8 @@ void validate_item(Node& item, const Field& f, const std::string& path) {
     return;
   }
   if (!item.is_map()) {
-    throw ConfigError(item.origin(), fmt::format("{}: expected a map, got a {}", path,
-                                                 item.kind_name()));
+    throw ConfigError(item.origin(),
+                      fmt::format("{}: expected a map, got a {}", path, item.kind_name()));
   }
   SchemaPtr s = f.resolver ? f.resolver(item, path) : f.schema;
   if (s) validate(item, *s, path);
@@ -157,11 +159,11 @@ void validate_scalar_text(Node& n, Type type, const std::string& path) {
         break;
       default:
         if (!n.is_scalar()) {
-          throw ConfigError(n.origin(), fmt::format("expected {} {} such as '{}', got a {}",
-                                                    type == Type::kEnergy ? "an" : "a",
-                                                    quantity_name(quantity_of(type)),
-                                                    quantity_example(quantity_of(type)),
-                                                    n.kind_name()));
+          throw ConfigError(
+              n.origin(),
+              fmt::format("expected {} {} such as '{}', got a {}",
+                          type == Type::kEnergy ? "an" : "a", quantity_name(quantity_of(type)),
+                          quantity_example(quantity_of(type)), n.kind_name()));
         }
         try {
           check_quantity(quantity_of(type), n.text());
@@ -180,15 +182,15 @@ void validate_value(Node& n, const Field& f, Type type, const std::string& path)
       return;
     case Type::kMap:
       if (!n.is_map()) {
-        throw ConfigError(n.origin(), fmt::format("{}: expected a map, got a {}", path,
-                                                  n.kind_name()));
+        throw ConfigError(n.origin(),
+                          fmt::format("{}: expected a map, got a {}", path, n.kind_name()));
       }
       if (f.schema) validate(n, *f.schema, path);
       return;
     case Type::kList:
       if (!n.is_seq()) {
-        throw ConfigError(n.origin(), fmt::format("{}: expected a list, got a {}", path,
-                                                  n.kind_name()));
+        throw ConfigError(n.origin(),
+                          fmt::format("{}: expected a list, got a {}", path, n.kind_name()));
       }
       for (std::size_t i = 0; i < n.items().size(); ++i) {
         validate_item(n.items()[i], f, fmt::format("{}.{}", path, i));
@@ -196,8 +198,8 @@ void validate_value(Node& n, const Field& f, Type type, const std::string& path)
       return;
     case Type::kDict:
       if (!n.is_map()) {
-        throw ConfigError(n.origin(), fmt::format("{}: expected a map, got a {}", path,
-                                                  n.kind_name()));
+        throw ConfigError(n.origin(),
+                          fmt::format("{}: expected a map, got a {}", path, n.kind_name()));
       }
       for (auto& e : n.entries()) validate_item(e.value, f, child_path(path, e.key));
       return;
@@ -210,10 +212,10 @@ void validate_value(Node& n, const Field& f, Type type, const std::string& path)
     for (const auto& c : f.choices) ok = ok || c == n.text();
     if (!ok) {
       const std::string hint = closest(n.text(), f.choices);
-      throw ConfigError(n.origin(),
-                        fmt::format("{}: '{}' is not one of: {}{}", path, n.text(),
-                                    join(f.choices, ", "),
-                                    hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)));
+      throw ConfigError(
+          n.origin(),
+          fmt::format("{}: '{}' is not one of: {}{}", path, n.text(), join(f.choices, ", "),
+                      hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)));
     }
   }
   if (type == Type::kInt) check_number(n, f, path, static_cast<double>(n.as_int()));
@@ -235,19 +237,18 @@ void validate_value(Node& n, const Field& f, Type type, const std::string& path)
 
 void validate(Node& root, const Schema& schema, const std::string& path) {
   if (!root.is_map()) {
-    throw ConfigError(root.origin(), fmt::format("{}: expected a map, got a {}", where(path),
-                                                 root.kind_name()));
+    throw ConfigError(root.origin(),
+                      fmt::format("{}: expected a map, got a {}", where(path), root.kind_name()));
   }
   // Unknown keys first: a typo is the most likely cause of every other error.
   for (const auto& e : root.entries()) {
     if (schema.field(e.key) == nullptr) {
       const auto valid = schema.keys();
       const std::string hint = closest(e.key, valid);
-      throw ConfigError(
-          e.key_origin,
-          fmt::format("unknown key '{}' {}{}", e.key, in_where(path),
-                      hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)),
-          fmt::format("valid keys here: {}", join(valid, ", ")));
+      throw ConfigError(e.key_origin,
+                        fmt::format("unknown key '{}' {}{}", e.key, in_where(path),
+                                    hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)),
+                        fmt::format("valid keys here: {}", join(valid, ", ")));
     }
   }
   for (const auto& f : schema.fields()) {

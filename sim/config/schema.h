@@ -62,9 +62,9 @@ struct Field {
   bool required = false;
   std::optional<std::string> default_text;
   std::vector<std::string> choices;
-  SchemaPtr schema;            // kMap; or the item schema of kList/kDict
-  Type item_type = Type::kMap;  // kList/kDict: item type when items are scalars
-  SchemaResolver resolver;     // kList/kDict with polymorphic map items
+  SchemaPtr schema;                 // kMap; or the item schema of kList/kDict
+  Type item_type = Type::kMap;      // kList/kDict: item type when items are scalars
+  SchemaResolver resolver;          // kList/kDict with polymorphic map items
   std::optional<double> min_value;  // numeric types: inclusive lower bound
   std::string unit_hint;            // shown in docs only
 

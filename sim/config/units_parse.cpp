@@ -251,9 +251,8 @@ std::string_view quantity_example(Quantity q) {
 Time parse_time(std::string_view text) {
   const Rational r = to_base(text, Quantity::kTime);
   if (r.num % r.den != 0) {
-    throw UnitError(
-        fmt::format("'{}' is not a whole number of picoseconds (the time resolution is 1 ps)",
-                    trim(text)));
+    throw UnitError(fmt::format(
+        "'{}' is not a whole number of picoseconds (the time resolution is 1 ps)", trim(text)));
   }
   const u128 ps = r.num / r.den;
   if (ps > static_cast<u128>(std::numeric_limits<std::int64_t>::max())) {

@@ -7,10 +7,7 @@
 namespace tiersim::kernel {
 
 Component::Component(const BuildContext& ctx)
-    : target("target"),
-      name_(ctx.name),
-      id_(ctx.id),
-      stats_(&ctx.stats.group(ctx.name)) {
+    : target("target"), name_(ctx.name), id_(ctx.id), stats_(&ctx.stats.group(ctx.name)) {
   target.register_b_transport(this, &Component::b_transport);
 }
 

@@ -12,9 +12,9 @@
 //  - serves_requests() is false for pure endpoints (initiators, switches).
 #pragma once
 
+#include <tlm_utils/simple_target_socket.h>
 #include <memory>
 #include <string>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "sim/config/node.h"
 #include "sim/kernel/registry.h"
@@ -66,11 +66,11 @@ using ComponentRegistry = Registry<Component, BuildContext>;
 }  // namespace tiersim::kernel
 
 // Registers `Class` (a Component with a static schema()) under the config type name `type`.
-#define TIERSIM_REGISTER_COMPONENT(type, Class, doc)                                              \
+#define TIERSIM_REGISTER_COMPONENT(type, Class, doc)                                             \
   static const bool TIERSIM_CONCAT(tiersim_registered_component_, __LINE__) =                    \
       ::tiersim::kernel::ComponentRegistry::instance().add(                                      \
-          {type, doc, &Class::schema, [](const ::tiersim::kernel::BuildContext& ctx) {            \
+          {type, doc, &Class::schema, [](const ::tiersim::kernel::BuildContext& ctx) {           \
              /* SystemC names a module from the sc_module_name alive during its construction. */ \
-             const sc_core::sc_module_name module_name(ctx.name.c_str());                       \
+             const sc_core::sc_module_name module_name(ctx.name.c_str());                        \
              return std::unique_ptr<::tiersim::kernel::Component>(std::make_unique<Class>(ctx)); \
            }})

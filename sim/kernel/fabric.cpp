@@ -63,7 +63,8 @@ DataWindow Fabric::walk(const Route& r, bool reverse, Bytes bytes, DataWindow w)
   if (!reverse) {
     for (const Hop& h : r) w = links_[h.link]->carry(h.dir, bytes, w);
   } else {
-    for (auto it = r.rbegin(); it != r.rend(); ++it) w = links_[it->link]->carry(1 - it->dir, bytes, w);
+    for (auto it = r.rbegin(); it != r.rend(); ++it)
+      w = links_[it->link]->carry(1 - it->dir, bytes, w);
   }
   return w;
 }
@@ -97,8 +98,7 @@ void Fabric::b_transport(int /*port*/, tlm::tlm_generic_payload& gp, sc_core::sc
   if (gp.get_response_status() != tlm::TLM_OK_RESPONSE) return;
   const Time resp_last = t_now + from_sc(d);
   const Time resp_first = ext->resp_first == Time::max() ? resp_last : ext->resp_first;
-  const DataWindow back =
-      walk(*r, true, write ? Bytes(0) : ext->bytes, {resp_first, resp_last});
+  const DataWindow back = walk(*r, true, write ? Bytes(0) : ext->bytes, {resp_first, resp_last});
   ext->resp_first = back.first;
   delay = to_sc(back.last - t_now);
 }

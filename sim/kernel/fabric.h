@@ -11,10 +11,10 @@
 //    The completion annotated on return is when the last byte (or the ack) reached the source.
 #pragma once
 
-#include <memory>
-#include <string>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/multi_passthrough_target_socket.h>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "sim/kernel/link.h"

@@ -27,7 +27,9 @@ inline const sc_core::sc_time& one_ps() {
 [[nodiscard]] inline Time from_sc(const sc_core::sc_time& t) {
   return Time::ps(static_cast<std::int64_t>(t.value()));
 }
-[[nodiscard]] inline Time now() { return from_sc(sc_core::sc_time_stamp()); }
+[[nodiscard]] inline Time now() {
+  return from_sc(sc_core::sc_time_stamp());
+}
 
 // Sets the 1 ps resolution and silences the banner. Call once, before any sc_time is made.
 void init_systemc();

@@ -61,8 +61,9 @@ SchemaPtr system_schema() {
              "Named components; each has a `type` (see the component reference) and its keys.")
         .require()
         .items_by(resolve_component);
-    sys->add("links", Type::kList, "Links between components; transfers follow the fewest-hop "
-                                   "path.")
+    sys->add("links", Type::kList,
+             "Links between components; transfers follow the fewest-hop "
+             "path.")
         .items(link);
     return sys;
   }();
@@ -79,10 +80,9 @@ System::System(const Node& sys, stats::StatsRegistry& stats) {
   }
   for (const auto& e : comps.entries()) {
     if (!is_identifier(e.key)) {
-      throw ConfigError(e.key_origin,
-                        fmt::format("component name '{}' is not an identifier "
-                                    "([A-Za-z_][A-Za-z0-9_]*)",
-                                    e.key));
+      throw ConfigError(e.key_origin, fmt::format("component name '{}' is not an identifier "
+                                                  "([A-Za-z_][A-Za-z0-9_]*)",
+                                                  e.key));
     }
     const std::string type = e.value.get_string("type");
     const auto* entry = ComponentRegistry::instance().find(type);
@@ -96,9 +96,8 @@ System::System(const Node& sys, stats::StatsRegistry& stats) {
     for (const auto& l : links->items()) {
       const Node& between = l.at("between");
       if (between.items().size() != 2) {
-        throw ConfigError(between.origin(),
-                          fmt::format("a link joins exactly 2 components, got {}",
-                                      between.items().size()));
+        throw ConfigError(between.origin(), fmt::format("a link joins exactly 2 components, got {}",
+                                                        between.items().size()));
       }
       const ComponentId a = id_of(between.items()[0].as_string(), between.items()[0].origin());
       const ComponentId b = id_of(between.items()[1].as_string(), between.items()[1].origin());
@@ -133,8 +132,9 @@ ComponentId System::id_of(const std::string& name, const config::Origin& where) 
     if (c->component_name() == name) return c->id();
   }
   const std::string hint = config::closest(name, names());
-  throw ConfigError(where, fmt::format("no component named '{}'{}", name,
-                                       hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)),
+  throw ConfigError(where,
+                    fmt::format("no component named '{}'{}", name,
+                                hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)),
                     fmt::format("components: {}", fmt::join(names(), ", ")));
 }
 

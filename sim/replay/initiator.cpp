@@ -31,11 +31,17 @@ Initiator::Initiator(sc_core::sc_module_name name, std::unique_ptr<RequestSource
   SC_METHOD(step);
 }
 
+Initiator::~Initiator() {
+  // The payload would delete its extensions; ours is a member, so detach it first.
+  if (gp_.get_extension<kernel::TxnExtension>() != nullptr) gp_.clear_extension(&ext_);
+}
+
 std::uint16_t Initiator::global_stream(std::uint16_t local) {
   while (stream_map_.size() <= local) {
     const auto& tags = source_->streams();
     if (stream_map_.size() >= tags.size()) {
-      throw std::runtime_error(fmt::format("{}: stream index {} has no tag", source_->where(), local));
+      throw std::runtime_error(
+          fmt::format("{}: stream index {} has no tag", source_->where(), local));
     }
     stream_map_.push_back(sink_.stream_index(tags[stream_map_.size()]));
   }
@@ -57,8 +63,6 @@ void Initiator::run_until_sync() {
   while (true) {
     if (!have_pending_) {
       if (!source_->next(pending_)) {
-        // Detach the payload from our extension before it dies.
-        gp_.clear_extension(&ext_);
         finished_ = true;
         return;
       }
@@ -76,9 +80,8 @@ void Initiator::run_until_sync() {
     if (p_.target_capacity != 0 &&
         (r.address >= p_.target_capacity || r.bytes.count() > p_.target_capacity - r.address)) {
       throw std::runtime_error(fmt::format(
-          "{}: address range [{:#x}, {:#x}) is outside '{}' (capacity {} bytes)",
-          source_->where(), r.address, r.address + r.bytes.count(), p_.target_name,
-          p_.target_capacity));
+          "{}: address range [{:#x}, {:#x}) is outside '{}' (capacity {} bytes)", source_->where(),
+          r.address, r.address + r.bytes.count(), p_.target_name, p_.target_capacity));
     }
     ext_.id = (std::uint64_t{p_.index} << 48) | issued_;
     ext_.now = t_now;
@@ -87,16 +90,17 @@ void Initiator::run_until_sync() {
     ext_.address = r.address;
     ext_.stream = r.stream < stream_map_.size() ? stream_map_[r.stream] : global_stream(r.stream);
     gp_.set_command(r.kind == kernel::TxnKind::kWrite ? tlm::TLM_WRITE_COMMAND
-                                                       : tlm::TLM_READ_COMMAND);
+                                                      : tlm::TLM_READ_COMMAND);
     gp_.set_address(r.address);
-    gp_.set_data_length(static_cast<unsigned int>(std::min<std::uint64_t>(r.bytes.count(), 0xffffffffu)));
+    gp_.set_data_length(
+        static_cast<unsigned int>(std::min<std::uint64_t>(r.bytes.count(), 0xffffffffu)));
     gp_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_core::sc_time delay = to_sc(issue - t_now);
     socket->b_transport(gp_, delay);
     if (gp_.get_response_status() != tlm::TLM_OK_RESPONSE) {
-      throw std::runtime_error(fmt::format("{}: the system could not route a request from '{}' to '{}' ({})",
-                                           source_->where(), name(), p_.target_name,
-                                           gp_.get_response_string()));
+      throw std::runtime_error(
+          fmt::format("{}: the system could not route a request from '{}' to '{}' ({})",
+                      source_->where(), name(), p_.target_name, gp_.get_response_string()));
     }
     const Time complete = t_now + from_sc(delay);
     in_flight_.push(complete);

@@ -13,10 +13,10 @@
 // Implemented with an SC_METHOD (no SystemC thread stacks), so it is cheap and sanitizer-clean.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <exception>
 #include <memory>
 #include <string>
-#include <tlm_utils/simple_initiator_socket.h>
 #include <vector>
 
 #include "sim/kernel/transaction.h"
@@ -65,6 +65,9 @@ class Initiator : public sc_core::sc_module {
  public:
   Initiator(sc_core::sc_module_name name, std::unique_ptr<RequestSource> source,
             InitiatorParams params, CompletionSink& sink);
+  ~Initiator() override;
+  Initiator(const Initiator&) = delete;
+  Initiator& operator=(const Initiator&) = delete;
   SC_HAS_PROCESS(Initiator);
 
   tlm_utils::simple_initiator_socket<Initiator> socket;

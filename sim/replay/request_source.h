@@ -52,10 +52,9 @@ using WorkloadRegistry = kernel::Registry<RequestSource, WorkloadContext>;
 
 }  // namespace tiersim::replay
 
-#define TIERSIM_REGISTER_WORKLOAD(type, Class, doc)                                    \
-  static const bool TIERSIM_CONCAT(tiersim_registered_workload_, __LINE__) =           \
-      ::tiersim::replay::WorkloadRegistry::instance().add(                             \
-          {type, doc, &Class::schema, [](const ::tiersim::replay::WorkloadContext& c) { \
-             return std::unique_ptr<::tiersim::replay::RequestSource>(                 \
-                 std::make_unique<Class>(c));                                          \
+#define TIERSIM_REGISTER_WORKLOAD(type, Class, doc)                                                \
+  static const bool TIERSIM_CONCAT(tiersim_registered_workload_, __LINE__) =                       \
+      ::tiersim::replay::WorkloadRegistry::instance().add(                                         \
+          {type, doc, &Class::schema, [](const ::tiersim::replay::WorkloadContext& c) {            \
+             return std::unique_ptr<::tiersim::replay::RequestSource>(std::make_unique<Class>(c)); \
            }})

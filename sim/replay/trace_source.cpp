@@ -14,8 +14,7 @@ class TraceSource : public RequestSource {
 
   static config::SchemaPtr schema() {
     auto s = std::make_shared<config::Schema>("device_trace");
-    s->add("trace", config::Type::kPath, "Trace file (text or HDF5; traces/FORMAT.md).")
-        .require();
+    s->add("trace", config::Type::kPath, "Trace file (text or HDF5; traces/FORMAT.md).").require();
     s->add("time_scale", config::Type::kFloat,
            "Multiplies every arrival time (0.5 replays twice as fast; 0 issues everything at "
            "once, limited only by max_outstanding).")
@@ -27,10 +26,10 @@ class TraceSource : public RequestSource {
   bool next(Request& out) override {
     trace::Record r;
     if (!reader_->next(r)) return false;
-    out.arrival = time_scale_ == 1.0
-                      ? r.time
-                      : Time::ps(static_cast<std::int64_t>(
-                            static_cast<double>(r.time.ps()) * time_scale_));
+    out.arrival =
+        time_scale_ == 1.0
+            ? r.time
+            : Time::ps(static_cast<std::int64_t>(static_cast<double>(r.time.ps()) * time_scale_));
     out.kind = r.op == trace::Op::kWrite ? kernel::TxnKind::kWrite : kernel::TxnKind::kRead;
     out.address = r.address;
     out.bytes = r.bytes;

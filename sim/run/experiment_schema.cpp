@@ -15,19 +15,20 @@ using config::Type;
 config::SchemaPtr experiment_schema() {
   static const config::SchemaPtr s = [] {
     auto kernel = std::make_shared<Schema>("kernel", "Event-kernel settings.");
-    kernel->add("quantum", Type::kTime,
-                "How far an initiator may run ahead of SystemC time (TLM-2.0 temporal "
-                "decoupling). Results with one initiator do not depend on it; with several, 0 "
-                "orders their requests exactly.")
+    kernel
+        ->add("quantum", Type::kTime,
+              "How far an initiator may run ahead of SystemC time (TLM-2.0 temporal "
+              "decoupling). Results with one initiator do not depend on it; with several, 0 "
+              "orders their requests exactly.")
         .default_to("1 us");
 
     auto stats = std::make_shared<Schema>("stats", "Statistics collection.");
-    stats->add("window", Type::kTime, "Width of one time-series sample window.")
-        .default_to("1 us");
+    stats->add("window", Type::kTime, "Width of one time-series sample window.").default_to("1 us");
 
     auto output = std::make_shared<Schema>("output", "Results file and console output.");
-    output->add("path", Type::kString,
-                "HDF5 results file, relative to the working directory (`-o` overrides).")
+    output
+        ->add("path", Type::kString,
+              "HDF5 results file, relative to the working directory (`-o` overrides).")
         .default_to("results.h5");
     output->add("requests", Type::kBool, "Write the per-request table /requests.")
         .default_to("true");
@@ -43,8 +44,9 @@ config::SchemaPtr experiment_schema() {
     e->add("system", Type::kMap, "The hardware: components and links.")
         .require()
         .nested(kernel::system_schema());
-    e->add("workloads", Type::kList, "What the initiators replay, each from a source component "
-                                     "to a target component.")
+    e->add("workloads", Type::kList,
+           "What the initiators replay, each from a source component "
+           "to a target component.")
         .require()
         .items_by(replay::resolve_workload);
     e->add("stats", Type::kMap, "Statistics collection.").nested(stats);

@@ -25,9 +25,9 @@ std::string read_resolved_config(const std::string& results_path) {
     ds.read(text, ds.getStrType(), ds.getSpace());
     return text;
   } catch (const H5::Exception& e) {
-    throw std::runtime_error(fmt::format(
-        "{}: cannot read /config/resolved (not a tiersim results file?): {}", results_path,
-        e.getDetailMsg()));
+    throw std::runtime_error(
+        fmt::format("{}: cannot read /config/resolved (not a tiersim results file?): {}",
+                    results_path, e.getDetailMsg()));
   }
 }
 

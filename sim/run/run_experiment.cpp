@@ -146,9 +146,9 @@ RunResult run_experiment(const Node& resolved, const std::string& source_file,
     const auto src = system.id_of(src_node.as_string(), src_node.origin());
     const auto dst = system.id_of(dst_node.as_string(), dst_node.origin());
     if (!system.component(dst).serves_requests()) {
-      throw ConfigError(dst_node.origin(),
-                        fmt::format("'{}' cannot be a target: it serves no requests",
-                                    dst_node.as_string()));
+      throw ConfigError(
+          dst_node.origin(),
+          fmt::format("'{}' cannot be a target: it serves no requests", dst_node.as_string()));
     }
     if (system.fabric().route(src, dst) == nullptr) {
       throw ConfigError(dst_node.origin(),

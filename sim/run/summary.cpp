@@ -59,7 +59,8 @@ void print_summary(const std::string& name, std::uint64_t seed, const RunTotals&
   fmt::print("tiersim {} | experiment '{}' | seed {}\n", TIERSIM_VERSION, name, seed);
   fmt::print("  {:<18}{}\n", "simulated time", human_time(t.end));
   fmt::print("  {:<18}{} ({} reads, {} writes)\n", "requests", n, t.reads, t.writes);
-  fmt::print("  {:<18}{} read, {} written\n", "bytes", human_bytes(static_cast<double>(t.bytes_read)),
+  fmt::print("  {:<18}{} read, {} written\n", "bytes",
+             human_bytes(static_cast<double>(t.bytes_read)),
              human_bytes(static_cast<double>(t.bytes_written)));
   fmt::print("  {:<18}{:.3f} GB/s\n", "bandwidth", bw);
   fmt::print("  {:<18}mean {}  p50 {}  p99 {}  max {}\n", "latency", human_time(t.latency.mean()),
@@ -77,11 +78,9 @@ void print_summary(const std::string& name, std::uint64_t seed, const RunTotals&
                                     static_cast<double>(t.end.ps())
                               : 0.0;
       };
-      auto moved = [&](int d) {
-        return human_bytes(static_cast<double>(l->bytes_carried(d)));
-      };
-      fmt::print("  {:<20}{:>14}{:>14}{:>9.1f}%{:>9.1f}%\n", l->name(), moved(0), moved(1),
-                 util(0), util(1));
+      auto moved = [&](int d) { return human_bytes(static_cast<double>(l->bytes_carried(d))); };
+      fmt::print("  {:<20}{:>14}{:>14}{:>9.1f}%{:>9.1f}%\n", l->name(), moved(0), moved(1), util(0),
+                 util(1));
     }
   }
   fmt::print("\n  results written to {}\n", result.results_path);

@@ -28,7 +28,7 @@ namespace tiersim::stats {
 
 // One row of /requests.
 struct RequestRow {
-  std::uint64_t id;         // workload index << 48 | sequence number within the workload
+  std::uint64_t id;      // workload index << 48 | sequence number within the workload
   std::uint16_t stream;  // index into /names/streams
   std::uint8_t kind;     // 0 read, 1 write, 2 compute
   std::uint16_t source;  // index into /names/components

@@ -1,7 +1,8 @@
 // Streaming readers for device traces (text and HDF5 forms; traces/FORMAT.md).
 //
 // Contract:
-//  - open_trace() picks the form from the file's content (HDF5 signature) or extension.
+//  - open_trace() picks the form from the file's content: HDF5 if it starts with the HDF5
+//    signature, text otherwise (the extension does not matter).
 //  - next() yields records in file order; it never loads the whole trace. Memory is O(chunk).
 //  - Records must have non-decreasing time, size > 0, a known op. A violation throws TraceError
 //    whose message names the file and the record: "<file>:<line>: record <n>: <what>" for text,

@@ -11,7 +11,7 @@ namespace tiersim::trace {
 enum class Op : std::uint8_t { kRead = 0, kWrite = 1 };
 
 struct Record {
-  Time time;                 // issue time, absolute, from the start of the trace
+  Time time;  // issue time, absolute, from the start of the trace
   Op op = Op::kRead;
   std::uint64_t address = 0;
   Bytes bytes;               // > 0

@@ -1,5 +1,6 @@
 // Writers for device traces (text and HDF5 forms; traces/FORMAT.md).
-// Both write to "<path>.tmp.<pid>" and rename on close(), so a crash never leaves a truncated trace.
+// Both write to "<path>.tmp.<pid>" and rename on close(), so a crash never leaves a truncated
+// trace.
 #pragma once
 
 #include <memory>

@@ -53,8 +53,12 @@ class Time {
   std::int64_t ps_ = 0;
 };
 
-[[nodiscard]] constexpr Time max(Time a, Time b) { return a < b ? b : a; }
-[[nodiscard]] constexpr Time min(Time a, Time b) { return a < b ? a : b; }
+[[nodiscard]] constexpr Time max(Time a, Time b) {
+  return a < b ? b : a;
+}
+[[nodiscard]] constexpr Time min(Time a, Time b) {
+  return a < b ? a : b;
+}
 
 class Bytes {
  public:

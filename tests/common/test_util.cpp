@@ -81,6 +81,8 @@ CommandResult run_tiersim(const std::string& args) {
   return run_command(fmt::format("{} {}", shell_quote(TIERSIM_BINARY), args));
 }
 
-std::string source_dir() { return TIERSIM_SOURCE_DIR; }
+std::string source_dir() {
+  return TIERSIM_SOURCE_DIR;
+}
 
 }  // namespace tiersim::test

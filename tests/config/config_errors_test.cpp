@@ -51,8 +51,9 @@ TEST_F(ConfigErrors, BaseIsValid) {
 }
 
 TEST_F(ConfigErrors, UnknownKeySuggestsClosest) {
-  expect_error(validate("a.yaml", "extends: base.yaml\nsystem:\n  components:\n    mem:\n"
-                                  "      latncy: 5 ns\n"),
+  expect_error(validate("a.yaml",
+                        "extends: base.yaml\nsystem:\n  components:\n    mem:\n"
+                        "      latncy: 5 ns\n"),
                "a.yaml:5:7: error: unknown key 'latncy' in system.components.mem; did you mean "
                "'latency'?\n  note: valid keys here: type, latency, bandwidth, capacity, source");
 }
@@ -65,24 +66,27 @@ TEST_F(ConfigErrors, UnknownTopLevelKey) {
 }
 
 TEST_F(ConfigErrors, MissingRequiredKey) {
-  expect_error(validate("a.yaml", "system:\n  components:\n    host: {type: endpoint}\n"
-                                  "    mem: {type: ideal_memory, latency: 5 ns}\nworkloads: []\n"),
+  expect_error(validate("a.yaml",
+                        "system:\n  components:\n    host: {type: endpoint}\n"
+                        "    mem: {type: ideal_memory, latency: 5 ns}\nworkloads: []\n"),
                "a.yaml:4:10: error: missing required key 'bandwidth' in system.components.mem\n"
                "  note: 'bandwidth': Data-port bandwidth.");
 }
 
 TEST_F(ConfigErrors, MissingComponentType) {
-  expect_error(validate("a.yaml", "extends: base.yaml\nsystem:\n  components:\n"
-                                  "    extra: {bandwidth: 1 GB/s}\n"),
+  expect_error(validate("a.yaml",
+                        "extends: base.yaml\nsystem:\n  components:\n"
+                        "    extra: {bandwidth: 1 GB/s}\n"),
                "a.yaml:4:12: error: missing required key 'type' in system.components.extra\n"
                "  note: known component types: endpoint, ideal_memory");
 }
 
 TEST_F(ConfigErrors, WrongUnitSizeWhereTimeExpected) {
-  expect_error(validate("a.yaml",
-                        "extends: base.yaml\nsystem:\n  components:\n    mem:\n      latency: 5 GB\n"),
-               "a.yaml:5:16: error: system.components.mem.latency: expected a time such as "
-               "'120 ns', got a size '5 GB'");
+  expect_error(
+      validate("a.yaml",
+               "extends: base.yaml\nsystem:\n  components:\n    mem:\n      latency: 5 GB\n"),
+      "a.yaml:5:16: error: system.components.mem.latency: expected a time such as "
+      "'120 ns', got a size '5 GB'");
 }
 
 TEST_F(ConfigErrors, WrongScalarType) {
@@ -96,8 +100,9 @@ TEST_F(ConfigErrors, MapWhereScalarExpected) {
 }
 
 TEST_F(ConfigErrors, BadYamlSyntax) {
-  expect_error(validate("a.yaml", "extends: base.yaml\nsystem:\n  components:\n    mem:\n"
-                                  "      latency: [1, 2\n"),
+  expect_error(validate("a.yaml",
+                        "extends: base.yaml\nsystem:\n  components:\n    mem:\n"
+                        "      latency: [1, 2\n"),
                "a.yaml:6:1: error: YAML syntax error: end of sequence flow not found");
 }
 
@@ -113,16 +118,18 @@ TEST_F(ConfigErrors, ExtendsMissingFile) {
 }
 
 TEST_F(ConfigErrors, UnknownComponentTypeSuggestsClosest) {
-  expect_error(validate("a.yaml", "extends: base.yaml\nsystem:\n  components:\n    mem:\n"
-                                  "      type: ideal_memry\n"),
+  expect_error(validate("a.yaml",
+                        "extends: base.yaml\nsystem:\n  components:\n    mem:\n"
+                        "      type: ideal_memry\n"),
                "a.yaml:5:13: error: system.components.mem.type: unknown component type "
                "'ideal_memry'; did you mean 'ideal_memory'?\n"
                "  note: known component types: endpoint, ideal_memory");
 }
 
 TEST_F(ConfigErrors, UnknownWorkloadType) {
-  expect_error(validate("a.yaml", "extends: base.yaml\nworkloads:\n  - type: synthtic\n"
-                                  "    source: host\n    target: mem\n"),
+  expect_error(validate("a.yaml",
+                        "extends: base.yaml\nworkloads:\n  - type: synthtic\n"
+                        "    source: host\n    target: mem\n"),
                "a.yaml:3:11: error: workloads.0.type: unknown workload type 'synthtic'; did you "
                "mean 'synthetic'?\n  note: known workload types: device_trace, synthetic");
 }
@@ -133,9 +140,10 @@ TEST_F(ConfigErrors, DuplicateKey) {
 }
 
 TEST_F(ConfigErrors, BadChoice) {
-  expect_error(validate("a.yaml", "extends: base.yaml\nworkloads:\n  - type: synthetic\n"
-                                  "    requests: 1\n    pattern: randon\n"
-                                  "    source: host\n    target: mem\n"),
+  expect_error(validate("a.yaml",
+                        "extends: base.yaml\nworkloads:\n  - type: synthetic\n"
+                        "    requests: 1\n    pattern: randon\n"
+                        "    source: host\n    target: mem\n"),
                "a.yaml:5:14: error: workloads.0.pattern: 'randon' is not one of: sequential, "
                "strided, random; did you mean 'random'?");
 }
@@ -159,8 +167,9 @@ TEST_F(ConfigErrors, NumberWithoutUnit) {
 }
 
 TEST_F(ConfigErrors, UnknownUnitSuggestsClosest) {
-  expect_error(validate("a.yaml", "extends: base.yaml\nsystem:\n  components:\n    mem:\n"
-                                  "      bandwidth: 25 GBs\n"),
+  expect_error(validate("a.yaml",
+                        "extends: base.yaml\nsystem:\n  components:\n    mem:\n"
+                        "      bandwidth: 25 GBs\n"),
                "a.yaml:5:18: error: system.components.mem.bandwidth: unknown bandwidth unit 'GBs' "
                "in '25 GBs' (did you mean 'GB/s'?)");
 }
@@ -172,8 +181,9 @@ TEST_F(ConfigErrors, WorkloadTargetMustNameAComponent) {
 }
 
 TEST_F(ConfigErrors, LinkEndpointMustNameAComponent) {
-  expect_error(validate("a.yaml", "extends: base.yaml\nsystem:\n  links:\n"
-                                  "    - between: [host, memm]\n      bandwidth: 1 GB/s\n"),
+  expect_error(validate("a.yaml",
+                        "extends: base.yaml\nsystem:\n  links:\n"
+                        "    - between: [host, memm]\n      bandwidth: 1 GB/s\n"),
                "a.yaml:4:23: error: system.links.0.between.1: no component named 'memm'; did you "
                "mean 'mem'?\n  note: components: host, mem");
 }

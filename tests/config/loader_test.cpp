@@ -15,12 +15,11 @@ using test::TempDir;
 
 TEST(Loader, ExtendsMergesMapsAndReplacesScalarsAndLists) {
   TempDir d;
-  d.write("presets/base.yaml",
-          "a: {x: 1, y: 2, list: [1, 2, 3]}\nb: base\nkeep: yes\n");
+  d.write("presets/base.yaml", "a: {x: 1, y: 2, list: [1, 2, 3]}\nb: base\nkeep: yes\n");
   d.write("exp.yaml", "extends: presets/base.yaml\na: {y: 20, list: [9]}\nb: derived\n");
   const Node n = load_file((d.path() / "exp.yaml").string());
-  EXPECT_EQ(n.at("a").get_string("x"), "1");   // inherited
-  EXPECT_EQ(n.at("a").get_string("y"), "20");  // overridden inside a merged map
+  EXPECT_EQ(n.at("a").get_string("x"), "1");           // inherited
+  EXPECT_EQ(n.at("a").get_string("y"), "20");          // overridden inside a merged map
   ASSERT_EQ(n.at("a").at("list").items().size(), 1u);  // lists replace, not append
   EXPECT_EQ(n.get_string("b"), "derived");
   EXPECT_EQ(n.get_string("keep"), "yes");
@@ -35,8 +34,9 @@ TEST(Loader, ListOfExtendsAppliesInOrderAndNestedMapsMayExtend) {
   d.write("one.yaml", "v: 1\nw: 1\n");
   d.write("two.yaml", "v: 2\n");
   d.write("mem.yaml", "type: ideal_memory\nlatency: 10 ns\n");
-  d.write("exp.yaml", "extends: [one.yaml, two.yaml]\nparts:\n  m:\n    extends: mem.yaml\n"
-                      "    latency: 20 ns\n");
+  d.write("exp.yaml",
+          "extends: [one.yaml, two.yaml]\nparts:\n  m:\n    extends: mem.yaml\n"
+          "    latency: 20 ns\n");
   const Node n = load_file((d.path() / "exp.yaml").string());
   EXPECT_EQ(n.get_string("v"), "2");  // later base wins
   EXPECT_EQ(n.get_string("w"), "1");
@@ -87,8 +87,7 @@ TEST(Schema, DescribeListsEveryKeyWithTypeAndDefault) {
   s.add("mode", Type::kString, "Mode.").one_of({"a", "b"}).require();
   const std::string md = describe(s);
   EXPECT_NE(md.find("| `latency` | time |  | `5 ns` | Latency. |"), std::string::npos) << md;
-  EXPECT_NE(md.find("| `mode` | string | yes |  | Mode. One of: a, b. |"), std::string::npos)
-      << md;
+  EXPECT_NE(md.find("| `mode` | string | yes |  | Mode. One of: a, b. |"), std::string::npos) << md;
 }
 
 }  // namespace

@@ -41,13 +41,13 @@ TEST(UnitsSize, SiIsPowersOf1000AndBinaryPowersOf1024) {
   EXPECT_EQ(parse_size("1 PiB").count(), 1'125'899'906'842'624u);
   EXPECT_EQ(parse_size("1.5 KiB").count(), 1536u);  // exact, no floating point
   EXPECT_EQ(parse_size("4096 B").count(), 4096u);
-  EXPECT_EQ(parse_size("16 b").count(), 2u);         // bits
+  EXPECT_EQ(parse_size("16 b").count(), 2u);  // bits
   EXPECT_EQ(parse_size("8 Gb").count(), 1'000'000'000u);
 }
 
 TEST(UnitsSize, RejectsFractionalBytes) {
   EXPECT_THROW((void)parse_size("1.3 B"), UnitError);
-  EXPECT_THROW((void)parse_size("3 b"), UnitError);  // 3 bits is not whole bytes
+  EXPECT_THROW((void)parse_size("3 b"), UnitError);      // 3 bits is not whole bytes
   EXPECT_THROW((void)parse_size("0.1 KiB"), UnitError);  // 102.4 B
 }
 
