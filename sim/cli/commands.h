@@ -29,7 +29,10 @@ int guarded(const std::function<int()>& f);
 void add_run_commands(CLI::App& app, Context& ctx);     // run, replay
 void add_config_commands(CLI::App& app, Context& ctx);  // config show|validate|schema
 void add_trace_commands(CLI::App& app, Context& ctx);   // trace convert|...
-void add_list_command(CLI::App& app, Context& ctx);     // list
+// Under `trace`: device-trace import (Ramulator 2, DRAMsim3) and the workload tools.
+void add_trace_import_command(CLI::App& trace_cmd, Context& ctx);     // trace import-device
+void add_workload_trace_commands(CLI::App& trace_cmd, Context& ctx);  // trace gen|import|info|head
+void add_list_command(CLI::App& app, Context& ctx);                   // list
 
 int main(int argc, char** argv);
 

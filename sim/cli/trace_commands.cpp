@@ -13,6 +13,8 @@ namespace tiersim::cli {
 void add_trace_commands(CLI::App& app, Context& ctx) {
   auto* trace_cmd = app.add_subcommand("trace", "Trace tools.");
   trace_cmd->require_subcommand(1);
+  add_trace_import_command(*trace_cmd, ctx);
+  add_workload_trace_commands(*trace_cmd, ctx);
 
   auto paths = std::make_shared<std::pair<std::string, std::string>>();
   auto* convert = trace_cmd->add_subcommand(

@@ -1,0 +1,281 @@
+#include "models/dram/fast_engine.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace tiersim::models::dram {
+
+namespace {
+constexpr Cycle kNever = std::numeric_limits<Cycle>::max();
+constexpr std::uint64_t kSmallRequestBursts = 16;
+}  // namespace
+
+FastEngine::FastEngine(const DramSpec& spec, const AddressMapping& mapping)
+    : spec_(spec),
+      mapping_(mapping),
+      timing_(spec),
+      banks_(spec.nodes(Level::kBank)),
+      scopes_(spec.nodes(spec.refresh.level)),
+      last_act_(spec.count(Level::kChannel), -1),
+      last_col_(spec.nodes(spec.data_bus_level), 0),
+      banks_per_scope_(spec.nodes(Level::kBank) / spec.nodes(spec.refresh.level)) {
+  counters_.bytes_read.assign(spec.count(Level::kChannel), 0);
+  counters_.bytes_written.assign(spec.count(Level::kChannel), 0);
+  const Cycle first_due = spec.refresh.mode == RefreshMode::kPerBank
+                              ? spec.refresh.per_bank_interval
+                              : spec.refresh.interval;
+  for (Scope& s : scopes_) s.due = spec.refresh.mode == RefreshMode::kNone ? kNever : first_due;
+  std::size_t lowest = mapping.digits().size();
+  for (Field f : {Field::kRow, Field::kBank, Field::kRank}) {
+    for (std::size_t k = 0; k < mapping.digits().size(); ++k) {
+      if (mapping.digits()[k].field == f) lowest = std::min(lowest, k);
+    }
+  }
+  block_position_ = lowest;
+  runs_.reserve(256);
+}
+
+DramAddress FastEngine::bank_address(std::uint64_t bank) const {
+  DramAddress a;
+  for (std::size_t l = kLevels; l-- > 0;) {
+    a.at[l] = static_cast<std::uint32_t>(bank % spec_.org.count[l]);
+    bank /= spec_.org.count[l];
+  }
+  return a;
+}
+
+void FastEngine::add_run(std::uint64_t unit, const DramAddress& a, std::uint64_t n) {
+  for (Run& r : runs_) {
+    if (r.unit == unit && r.addr.row == a.row && r.addr.at == a.at) {
+      r.bursts += n;
+      return;
+    }
+  }
+  runs_.push_back({unit, a, n});
+}
+
+void FastEngine::split_small(std::uint64_t first, std::uint64_t n) {
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const DramAddress a = mapping_.decode((first + i) % mapping_.bursts());
+    add_run(timing_.node(spec_.data_bus_level, a), a, 1);
+  }
+}
+
+void FastEngine::split_blocks(std::uint64_t first, std::uint64_t n) {
+  // Inside one block (all digits below the lowest of Ro, Ba, Ra) the row and bank are fixed per
+  // (channel, pseudo channel, bank group): count each combination's bursts in closed form.
+  const auto& digits = mapping_.digits();
+  const std::uint64_t block =
+      block_position_ < digits.size() ? digits[block_position_].place : mapping_.bursts();
+  std::array<Field, 3> enum_fields{};
+  std::array<std::uint64_t, 3> radix{};
+  std::size_t ne = 0;
+  for (Field f : {Field::kChannel, Field::kPseudoChannel, Field::kBankGroup}) {
+    const auto& d = mapping_.digit_of(f);
+    if (d.place < block && d.radix > 1) {
+      enum_fields[ne] = f;
+      radix[ne] = d.radix;
+      ++ne;
+    }
+  }
+  AddressMapping::FieldMask fixed{};
+  for (std::size_t k = 0; k < ne; ++k) fixed[static_cast<std::size_t>(enum_fields[k])] = true;
+  const std::uint64_t end = first + n;
+  for (std::uint64_t blk = first / block; blk * block < end; ++blk) {
+    const std::uint64_t lo = std::max(first, blk * block);
+    const std::uint64_t hi = std::min(end, (blk + 1) * block);
+    const std::uint64_t key = (blk * block) % mapping_.bursts();
+    std::array<std::uint64_t, 3> v{};
+    for (;;) {
+      AddressMapping::FieldValues values{};
+      for (std::size_t k = 0; k < ne; ++k) values[static_cast<std::size_t>(enum_fields[k])] = v[k];
+      const std::uint64_t count = mapping_.count(lo, hi, values, fixed);
+      if (count > 0) {
+        DramAddress a;
+        const auto digit = [&](Field f) {
+          const std::size_t i = static_cast<std::size_t>(f);
+          return static_cast<std::uint32_t>(fixed[i] ? values[i] : mapping_.digit(key, f));
+        };
+        a[Level::kChannel] = digit(Field::kChannel);
+        a[Level::kPseudoChannel] = digit(Field::kPseudoChannel);
+        a[Level::kRank] = digit(Field::kRank);
+        a[Level::kBankGroup] = digit(Field::kBankGroup);
+        a[Level::kBank] = digit(Field::kBank);
+        a.row = digit(Field::kRow);
+        mapping_.hash(a);
+        runs_.push_back({timing_.node(spec_.data_bus_level, a), a, count});
+      }
+      bool done = true;  // advance the mixed counter, last field fastest
+      for (std::size_t k = ne; k-- > 0;) {
+        if (++v[k] < radix[k]) {
+          done = false;
+          break;
+        }
+        v[k] = 0;
+      }
+      if (done) break;
+    }
+  }
+}
+
+void FastEngine::catch_up_refresh(std::uint64_t scope, Cycle until) {
+  Scope& s = scopes_[scope];
+  const std::uint64_t first_bank = scope * banks_per_scope_;
+  DramAddress sa = bank_address(first_bank);
+  for (std::size_t l = index(spec_.refresh.level) + 1; l < kLevels; ++l) sa.at[l] = 0;
+  while (s.due <= until) {
+    if (spec_.refresh.mode == RefreshMode::kAllBank) {
+      Cycle pre = s.due;
+      bool open = false;
+      for (std::uint64_t b = first_bank; b < first_bank + banks_per_scope_; ++b) {
+        if (banks_[b].open_row < 0) continue;
+        open = true;
+        pre = std::max(pre, timing_.earliest(Command::kPRE, bank_address(b)));
+        banks_[b].open_row = -1;
+      }
+      if (open) {
+        timing_.issue(Command::kPREA, sa, pre);
+        ++counters_.commands[index(Command::kPREA)];
+      }
+      const Cycle ref = std::max(s.due, timing_.earliest(Command::kREFab, sa));
+      timing_.issue(Command::kREFab, sa, ref);
+      ++counters_.commands[index(Command::kREFab)];
+      counters_.refresh_cycles += static_cast<std::uint64_t>(spec_.refresh.duration);
+      s.due += spec_.refresh.interval;
+    } else {
+      const std::uint64_t b = first_bank + s.next_bank;
+      const DramAddress ba = bank_address(b);
+      Cycle at = s.due;
+      if (banks_[b].open_row >= 0) {
+        at = std::max(at, timing_.earliest(Command::kPRE, ba));
+        timing_.issue(Command::kPRE, ba, at);
+        ++counters_.commands[index(Command::kPRE)];
+        banks_[b].open_row = -1;
+      }
+      at = std::max(at, timing_.earliest(Command::kREFpb, ba));
+      timing_.issue(Command::kREFpb, ba, at);
+      ++counters_.commands[index(Command::kREFpb)];
+      counters_.refresh_cycles += static_cast<std::uint64_t>(spec_.refresh.per_bank_duration);
+      s.next_bank = static_cast<std::uint32_t>((s.next_bank + 1) % banks_per_scope_);
+      s.due += spec_.refresh.per_bank_interval;
+    }
+  }
+}
+
+void FastEngine::schedule_group(std::size_t begin, std::size_t end, bool write, Cycle t0) {
+  const std::uint64_t unit = runs_[begin].unit;
+  const std::size_t channel = runs_[begin].addr[Level::kChannel];
+  std::uint64_t total = 0;
+  for (std::size_t k = begin; k < end; ++k) total += runs_[k].bursts;
+  if (spec_.refresh.mode != RefreshMode::kNone) {
+    const Cycle estimate =
+        std::max(t0, last_col_[unit]) + static_cast<Cycle>(total) * spec_.burst_cycles;
+    for (std::size_t k = begin; k < end; ++k) {
+      catch_up_refresh(timing_.node(spec_.refresh.level, runs_[k].addr), estimate);
+    }
+  }
+  const Command col = write ? Command::kWR : Command::kRD;
+  const Cycle g_other_bg =
+      std::max(spec_.gap(col, col, index(Level::kBankGroup)), spec_.burst_cycles);
+  const Cycle g_same_bank = std::max(spec_.gap(col, col, kLevels), spec_.burst_cycles);
+  const bool closed = spec_.controller.row_policy == RowPolicy::kClosed;
+  Cycle first_ready = kNever;
+  Cycle stream_end = 0;
+  // Row commands, run by run, at their earliest legal cycles.
+  std::array<Cycle, 64> ready_small{};
+  for (std::size_t k = begin; k < end; ++k) {
+    Run& r = runs_[k];
+    const std::uint64_t b = timing_.node(Level::kBank, r.addr);
+    Bank& bank = banks_[b];
+    if (bank.open_row >= 0 && spec_.controller.row_policy == RowPolicy::kTimeout &&
+        bank.last_column + spec_.controller.row_timeout < t0) {
+      const Cycle pre = std::max(bank.last_column + spec_.controller.row_timeout,
+                                 timing_.earliest(Command::kPRE, r.addr));
+      timing_.issue(Command::kPRE, r.addr, pre);
+      ++counters_.commands[index(Command::kPRE)];
+      bank.open_row = -1;
+    }
+    if (bank.open_row == static_cast<std::int64_t>(r.addr.row)) {
+      counters_.row_hits += r.bursts;
+    } else {
+      Cycle at = t0;
+      if (bank.open_row >= 0) {
+        at = std::max(t0, timing_.earliest(Command::kPRE, r.addr));
+        timing_.issue(Command::kPRE, r.addr, at);
+        ++counters_.commands[index(Command::kPRE)];
+        ++counters_.row_conflicts;
+      } else {
+        ++counters_.row_misses;
+      }
+      counters_.row_hits += r.bursts - 1;
+      at = std::max(at, timing_.earliest(Command::kACT, r.addr));
+      timing_.issue(Command::kACT, r.addr, at);
+      ++counters_.commands[index(Command::kACT)];
+      last_act_[channel] = std::max(last_act_[channel], at);
+      bank.open_row = r.addr.row;
+    }
+    const Cycle ready = std::max(t0, timing_.earliest(col, r.addr));
+    if (k - begin < ready_small.size()) ready_small[k - begin] = ready;
+    first_ready = std::min(first_ready, ready);
+    stream_end = std::max(stream_end, ready + static_cast<Cycle>(r.bursts - 1) * g_same_bank);
+  }
+  // The interleaved column stream: data bus / tCCD_S across bank groups, tCCD_L within a bank.
+  stream_end = std::max(stream_end, first_ready + static_cast<Cycle>(total - 1) * g_other_bg);
+  const std::size_t groups = end - begin;
+  for (std::size_t k = begin; k < end; ++k) {
+    Run& r = runs_[k];
+    const std::size_t i = k - begin;
+    const Cycle ready = i < ready_small.size() ? ready_small[i] : first_ready;
+    Cycle last = std::max(ready + static_cast<Cycle>(r.bursts - 1) * g_same_bank,
+                          stream_end - static_cast<Cycle>(groups - 1 - i) * g_other_bg);
+    last = std::min(last, stream_end);
+    Bank& bank = banks_[timing_.node(Level::kBank, r.addr)];
+    const bool auto_pre = closed;
+    const Command cmd = auto_pre ? (write ? Command::kWRA : Command::kRDA) : col;
+    timing_.issue(cmd, r.addr, last);
+    counters_.commands[index(cmd)] += 1;
+    counters_.commands[index(col)] += r.bursts - 1;
+    bank.last_column = last;
+    if (auto_pre) bank.open_row = -1;
+  }
+  last_col_[unit] = std::max(last_col_[unit], stream_end);
+  const Cycle lat = write ? spec_.write_latency : spec_.read_latency;
+  const Cycle data_first = first_ready + lat;
+  const Cycle data_last = stream_end + lat + spec_.burst_cycles;
+  first_ = std::min(first_, data_first);
+  last_ = std::max(last_, data_last);
+  record_data(channel, spec_.cycles(data_first), spec_.cycles(data_last),
+              total * spec_.burst_bytes.count(), write);
+}
+
+DramResult FastEngine::serve(const DramRequest& r) {
+  const std::uint64_t bb = spec_.burst_bytes.count();
+  const std::uint64_t offset = r.address % bb;
+  const std::uint64_t n = std::max<std::uint64_t>(1, (offset + r.bytes.count() + bb - 1) / bb);
+  const std::uint64_t first = mapping_.burst_index(r.address);
+  const Cycle t0 =
+      (r.arrival.ps() + spec_.tck.ps() - 1) / spec_.tck.ps() + spec_.controller.front_latency;
+  runs_.clear();
+  if (n <= kSmallRequestBursts || first + n > mapping_.bursts()) {
+    split_small(first, n);
+    // Group runs by unit, keeping first-appearance order otherwise.
+    std::stable_sort(runs_.begin(), runs_.end(),
+                     [](const Run& a, const Run& b) { return a.unit < b.unit; });
+  } else {
+    split_blocks(first, n);
+  }
+  first_ = kNever;
+  last_ = 0;
+  // Blocks emit runs unit by unit; consecutive runs of one unit form one interleaved group.
+  std::size_t begin = 0;
+  for (std::size_t k = 1; k <= runs_.size(); ++k) {
+    if (k == runs_.size() || runs_[k].unit != runs_[begin].unit) {
+      schedule_group(begin, k, r.write, t0);
+      begin = k;
+    }
+  }
+  if (r.write) return {spec_.cycles(last_), spec_.cycles(last_)};
+  return {spec_.cycles(first_), spec_.cycles(last_)};
+}
+
+}  // namespace tiersim::models::dram

@@ -1,0 +1,62 @@
+// `fast` fidelity (the default): a request of any size is timed arithmetically. The address range
+// is split by the mapping into runs — (data bus, bank, row, burst count) — with closed-form
+// counting per block of the mapping (no per-burst loop for large requests); each unit's runs are
+// timed as one interleaved stream with the same constraint table as `detailed` (TimingState):
+// PRE/ACT at their earliest legal cycles (tRP, tRAS, tRC, tRRD, tFAW, refresh), the stream's
+// column commands bounded by the data bus and tCCD_S across bank groups, tCCD_L within one, and
+// read/write turnaround. Refresh happens at its due time, between runs.
+//
+// Contract: as Engine. State per bank (open row) and per channel; no allocation per request once
+// the scratch buffers have grown to the largest request shape seen.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/dram/address_mapping.h"
+#include "models/dram/engine.h"
+#include "models/dram/timing_state.h"
+
+namespace tiersim::models::dram {
+
+class FastEngine : public Engine {
+ public:
+  FastEngine(const DramSpec& spec, const AddressMapping& mapping);
+  DramResult serve(const DramRequest& r) override;
+
+ private:
+  struct Run {
+    std::uint64_t unit;  // node at the data-bus level
+    DramAddress addr;
+    std::uint64_t bursts;
+  };
+  struct Bank {
+    std::int64_t open_row = -1;
+    Cycle last_column = 0;
+  };
+  struct Scope {
+    Cycle due = 0;
+    std::uint32_t next_bank = 0;
+  };
+  void add_run(std::uint64_t unit, const DramAddress& a, std::uint64_t n);
+  void split_small(std::uint64_t first, std::uint64_t n);
+  void split_blocks(std::uint64_t first, std::uint64_t n);
+  void schedule_group(std::size_t begin, std::size_t end, bool write, Cycle t0);
+  void catch_up_refresh(std::uint64_t scope, Cycle until);
+  [[nodiscard]] DramAddress bank_address(std::uint64_t bank) const;
+
+  const DramSpec& spec_;
+  const AddressMapping& mapping_;
+  TimingState timing_;
+  std::vector<Bank> banks_;
+  std::vector<Scope> scopes_;
+  std::vector<Cycle> last_act_;     // per channel (row command bus)
+  std::vector<Cycle> last_col_;     // per data-bus unit
+  std::vector<Run> runs_;           // scratch
+  std::size_t block_position_ = 0;  // lowest digit among Ro, Ba, Ra
+  std::uint64_t banks_per_scope_;
+  Cycle first_ = 0;
+  Cycle last_ = 0;
+};
+
+}  // namespace tiersim::models::dram
