@@ -102,6 +102,10 @@ void check_number(const Node& n, const Field& f, const std::string& path, double
     throw ConfigError(n.origin(), fmt::format("{}: must be >= {}, got {}", path,
                                               fmt::format("{}", *f.min_value), n.text()));
   }
+  if (f.max_value && v > *f.max_value) {
+    throw ConfigError(n.origin(), fmt::format("{}: must be <= {}, got {}", path,
+                                              fmt::format("{}", *f.max_value), n.text()));
+  }
 }
 
 Quantity quantity_of(Type t) {
