@@ -67,6 +67,9 @@ const Fabric::Route* Fabric::route(ComponentId a, ComponentId b) {
 
 DataWindow Fabric::walk(const Route& r, bool reverse, Flow flow, Bytes bytes, DataWindow w) {
   const std::size_t n = r.size();
+  if (n == 1) {  // the common case: one hop, nothing in between
+    return links_[r[0].link]->carry(reverse ? 1 - r[0].dir : r[0].dir, flow, bytes, w);
+  }
   for (std::size_t k = 0; k < n; ++k) {
     const Hop& h = reverse ? r[n - 1 - k] : r[k];
     const ComponentId from = reverse ? h.to : h.from;

@@ -16,6 +16,7 @@ Link::Link(std::string name, ComponentId a, ComponentId b, const std::string& a_
       a_(a),
       b_(b),
       protocol_(std::move(protocol)),
+      payload_only_(dynamic_cast<const SimpleProtocol*>(protocol_.get()) != nullptr),
       raw_(protocol_->raw_bandwidth()),
       latency_(latency) {
   const std::array<std::string, 2> tags = {fmt::format("{}_to_{}", a_name, b_name),
@@ -38,13 +39,14 @@ Link::Link(std::string name, ComponentId a, ComponentId b, const std::string& a_
 }
 
 DataWindow Link::carry(int dir, Flow flow, Bytes payload, DataWindow in) {
-  const Bytes wire = protocol_->wire_bytes(flow, payload);
+  const bool data = flow == Flow::kWriteData || flow == Flow::kReadData;
+  const Bytes wire =
+      payload_only_ ? (data ? payload : Bytes(0)) : protocol_->wire_bytes(flow, payload);
   if (wire.count() == 0) return {in.first + latency_, in.last + latency_};
   Direction& d = dirs_[static_cast<std::size_t>(dir)];
   const Time start = max(in.first, d.tl.free_at());
   const Time busy_end = max(start + raw_.transfer_time(wire), in.last);
   d.tl.occupy(start, busy_end);
-  const bool data = flow == Flow::kWriteData || flow == Flow::kReadData;
   if (data) {
     d.bytes->add(payload.count());
     d.transfers->add();

@@ -65,6 +65,7 @@ class Link {
   ComponentId a_;
   ComponentId b_;
   std::unique_ptr<LinkProtocol> protocol_;
+  bool payload_only_;  // a SimpleProtocol: skip the virtual call on the hot path
   Bandwidth raw_;
   Time latency_;
   std::array<Direction, 2> dirs_;
