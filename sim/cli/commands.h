@@ -30,6 +30,7 @@ void add_run_commands(CLI::App& app, Context& ctx);     // run, replay
 void add_config_commands(CLI::App& app, Context& ctx);  // config show|validate|schema
 void add_trace_commands(CLI::App& app, Context& ctx);   // trace convert|...
 void add_list_command(CLI::App& app, Context& ctx);     // list
+void add_sweep_commands(CLI::App& app, Context& ctx);   // sweep [collect]
 
 int main(int argc, char** argv);
 
