@@ -102,6 +102,10 @@ void check_number(const Node& n, const Field& f, const std::string& path, double
     throw ConfigError(n.origin(), fmt::format("{}: must be >= {}, got {}", path,
                                               fmt::format("{}", *f.min_value), n.text()));
   }
+  if (f.max_value && v > *f.max_value) {
+    throw ConfigError(n.origin(), fmt::format("{}: must be <= {}, got {}", path,
+                                              fmt::format("{}", *f.max_value), n.text()));
+  }
 }
 
 Quantity quantity_of(Type t) {
@@ -264,8 +268,11 @@ void validate(Node& root, const Schema& schema, const std::string& path) {
         Origin d{"<default>", 0, 0};
         root.set(f.key, Node::scalar(*f.default_text, d), d);
         n = root.find(f.key);
-      } else if (f.type == Type::kMap && f.schema && n == nullptr) {
-        // Absent optional sections still get their defaults.
+      } else if (f.type == Type::kMap && f.schema && n == nullptr &&
+                 std::none_of(f.schema->fields().begin(), f.schema->fields().end(),
+                              [](const Field& x) { return x.required; })) {
+        // Absent optional sections still get their defaults (unless they need keys of their
+        // own: then absent means "not used").
         Origin d{"<default>", 0, 0};
         Node& m = root.set(f.key, Node::map(d), d);
         validate(m, *f.schema, p);

@@ -66,6 +66,7 @@ struct Field {
   Type item_type = Type::kMap;      // kList/kDict: item type when items are scalars
   SchemaResolver resolver;          // kList/kDict with polymorphic map items
   std::optional<double> min_value;  // numeric types: inclusive lower bound
+  std::optional<double> max_value;  // numeric types: inclusive upper bound
   std::string unit_hint;            // shown in docs only
 
   Field& require() {
@@ -100,6 +101,10 @@ struct Field {
   }
   Field& at_least(double v) {
     min_value = v;
+    return *this;
+  }
+  Field& at_most(double v) {
+    max_value = v;
     return *this;
   }
 };

@@ -13,10 +13,12 @@
 #pragma once
 
 #include <tlm_utils/simple_target_socket.h>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "sim/config/node.h"
+#include "sim/kernel/link_protocol.h"
 #include "sim/kernel/registry.h"
 #include "sim/kernel/transaction.h"
 #include "sim/stats/stat_group.h"
@@ -45,6 +47,20 @@ class Component : public sc_core::sc_module {
   [[nodiscard]] virtual std::uint64_t capacity_bytes() const { return 0; }
 
   virtual DataWindow serve(const TxnExtension& txn, DataWindow in) = 0;
+
+  // A transfer passing *through* this component between two links (a switch, a root complex):
+  // from neighbour `from` to neighbour `to`. Returns the window at the outgoing side. Only called
+  // when forwards() is true; the default passes data through untouched.
+  [[nodiscard]] virtual bool forwards() const { return false; }
+  virtual DataWindow forward(ComponentId /*from*/, ComponentId /*to*/, Flow /*flow*/,
+                             Bytes /*payload*/, DataWindow in) {
+    return in;
+  }
+  // Called once all components exist: resolve names of other components given in the config
+  // (throw ConfigError at the name's origin if unknown; `lookup` does that).
+  using NameLookup = std::function<ComponentId(const std::string&, const config::Origin&)>;
+  virtual void resolve_names(const NameLookup& /*lookup*/) {}
+
   // Called once after the run, before statistics are written (e.g. to record busy time).
   virtual void finalize(Time /*end*/) {}
 

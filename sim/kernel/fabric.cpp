@@ -2,6 +2,7 @@
 
 #include <deque>
 
+#include "sim/kernel/component.h"
 #include "sim/kernel/sc_time_conv.h"
 
 namespace tiersim::kernel {
@@ -24,6 +25,10 @@ Link& Fabric::add_link(std::unique_ptr<Link> link) {
   std::fill(route_known_.begin(), route_known_.end(), 0);
   last_route_ = nullptr;
   return *links_.back();
+}
+
+void Fabric::set_components(std::vector<Component*> components) {
+  components_ = std::move(components);
 }
 
 const Fabric::Route* Fabric::route(ComponentId a, ComponentId b) {
@@ -52,19 +57,33 @@ const Fabric::Route* Fabric::route(ComponentId a, ComponentId b) {
   for (ComponentId c = b; c != a;) {
     const Link& l = *links_[static_cast<std::size_t>(via_link[c])];
     const ComponentId prev = l.a() == c ? l.b() : l.a();
-    r->insert(r->begin(), Hop{static_cast<std::size_t>(via_link[c]), l.a() == prev ? 0 : 1});
+    r->insert(r->begin(),
+              Hop{static_cast<std::size_t>(via_link[c]), l.a() == prev ? 0 : 1, prev, c});
     c = prev;
   }
   routes_[key] = std::move(r);
   return routes_[key].get();
 }
 
-DataWindow Fabric::walk(const Route& r, bool reverse, Bytes bytes, DataWindow w) {
-  if (!reverse) {
-    for (const Hop& h : r) w = links_[h.link]->carry(h.dir, bytes, w);
-  } else {
-    for (auto it = r.rbegin(); it != r.rend(); ++it)
-      w = links_[it->link]->carry(1 - it->dir, bytes, w);
+DataWindow Fabric::walk(const Route& r, bool reverse, Flow flow, Bytes bytes, DataWindow w) {
+  const std::size_t n = r.size();
+  if (n == 1) {  // the common case: one hop, nothing in between
+    return links_[r[0].link]->carry(reverse ? 1 - r[0].dir : r[0].dir, flow, bytes, w);
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    const Hop& h = reverse ? r[n - 1 - k] : r[k];
+    const ComponentId from = reverse ? h.to : h.from;
+    const ComponentId to = reverse ? h.from : h.to;
+    if (k > 0 && !components_.empty()) {
+      // `from` sits between the previous hop and this one.
+      Component* mid = components_[from];
+      if (mid->forwards()) {
+        const Hop& prev = reverse ? r[n - k] : r[k - 1];
+        const ComponentId before = reverse ? prev.to : prev.from;
+        w = mid->forward(before, to, flow, bytes, w);
+      }
+    }
+    w = links_[h.link]->carry(reverse ? 1 - h.dir : h.dir, flow, bytes, w);
   }
   return w;
 }
@@ -90,7 +109,8 @@ void Fabric::b_transport(int /*port*/, tlm::tlm_generic_payload& gp, sc_core::sc
   const Time t_now = ext->now;
   const Time t0 = t_now + from_sc(delay);
   const bool write = ext->kind == TxnKind::kWrite;
-  const DataWindow at_target = walk(*r, false, write ? ext->bytes : Bytes(0), {t0, t0});
+  const DataWindow at_target =
+      walk(*r, false, write ? Flow::kWriteData : Flow::kReadRequest, ext->bytes, {t0, t0});
   ext->data_last = at_target.last;
   ext->resp_first = Time::max();
   sc_core::sc_time d = to_sc(at_target.first - t_now);
@@ -98,7 +118,8 @@ void Fabric::b_transport(int /*port*/, tlm::tlm_generic_payload& gp, sc_core::sc
   if (gp.get_response_status() != tlm::TLM_OK_RESPONSE) return;
   const Time resp_last = t_now + from_sc(d);
   const Time resp_first = ext->resp_first == Time::max() ? resp_last : ext->resp_first;
-  const DataWindow back = walk(*r, true, write ? Bytes(0) : ext->bytes, {resp_first, resp_last});
+  const DataWindow back = walk(*r, true, write ? Flow::kAck : Flow::kReadData,
+                               write ? Bytes(0) : ext->bytes, {resp_first, resp_last});
   ext->resp_first = back.first;
   delay = to_sc(back.last - t_now);
 }

@@ -6,12 +6,28 @@ namespace tiersim::kernel {
 
 Link::Link(std::string name, ComponentId a, ComponentId b, const std::string& a_name,
            const std::string& b_name, Bandwidth bw, Time latency, stats::StatGroup& stats)
-    : name_(std::move(name)), a_(a), b_(b), bw_(bw), latency_(latency) {
+    : Link(std::move(name), a, b, a_name, b_name, std::make_unique<SimpleProtocol>(bw), latency,
+           stats) {}
+
+Link::Link(std::string name, ComponentId a, ComponentId b, const std::string& a_name,
+           const std::string& b_name, std::unique_ptr<LinkProtocol> protocol, Time latency,
+           stats::StatGroup& stats)
+    : name_(std::move(name)),
+      a_(a),
+      b_(b),
+      protocol_(std::move(protocol)),
+      payload_only_(dynamic_cast<const SimpleProtocol*>(protocol_.get()) != nullptr),
+      raw_(protocol_->raw_bandwidth()),
+      latency_(latency) {
   const std::array<std::string, 2> tags = {fmt::format("{}_to_{}", a_name, b_name),
                                            fmt::format("{}_to_{}", b_name, a_name)};
   for (std::size_t d = 0; d < 2; ++d) {
     auto& dir = dirs_[d];
-    dir.bytes = &stats.counter(fmt::format("bytes_{}", tags[d]), "Bytes carried in this direction");
+    dir.bytes =
+        &stats.counter(fmt::format("bytes_{}", tags[d]), "Payload bytes carried in this direction");
+    dir.wire_bytes = &stats.counter(fmt::format("wire_bytes_{}", tags[d]),
+                                    "Bytes on the wire in this direction (payload + protocol "
+                                    "overhead)");
     dir.transfers = &stats.counter(fmt::format("transfers_{}", tags[d]),
                                    "Data transfers carried in this direction");
     dir.series = &stats.series(fmt::format("bytes_{}", tags[d]), "B",
@@ -22,15 +38,21 @@ Link::Link(std::string name, ComponentId a, ComponentId b, const std::string& a_
   }
 }
 
-DataWindow Link::carry(int dir, Bytes bytes, DataWindow in) {
-  if (bytes.count() == 0) return {in.first + latency_, in.last + latency_};
+DataWindow Link::carry(int dir, Flow flow, Bytes payload, DataWindow in) {
+  const bool data = flow == Flow::kWriteData || flow == Flow::kReadData;
+  const Bytes wire =
+      payload_only_ ? (data ? payload : Bytes(0)) : protocol_->wire_bytes(flow, payload);
+  if (wire.count() == 0) return {in.first + latency_, in.last + latency_};
   Direction& d = dirs_[static_cast<std::size_t>(dir)];
   const Time start = max(in.first, d.tl.free_at());
-  const Time busy_end = max(start + bw_.transfer_time(bytes), in.last);
+  const Time busy_end = max(start + raw_.transfer_time(wire), in.last);
   d.tl.occupy(start, busy_end);
-  d.bytes->add(bytes.count());
-  d.transfers->add();
-  d.series->add_interval(start, busy_end, bytes.as_double());
+  if (data) {
+    d.bytes->add(payload.count());
+    d.transfers->add();
+  }
+  d.wire_bytes->add(wire.count());
+  d.series->add_interval(start, busy_end, data ? payload.as_double() : 0.0);
   d.queueing->add(start - in.first);
   return {start + latency_, busy_end + latency_};
 }

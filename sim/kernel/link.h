@@ -1,18 +1,22 @@
-// A point-to-point, full-duplex link between two components: per-direction bandwidth timeline,
-// fixed latency per traversal, cut-through forwarding.
+// A point-to-point, full-duplex link between two components: per-direction timeline at the
+// protocol's raw rate, fixed latency per traversal, cut-through forwarding.
 //
-// Timing of carry() for `bytes` over one direction, given the data window [head, tail] at the
-// link's input (tail >= head; tail > head when the data streams in from an upstream hop):
+// Timing of carry() for a transfer of `payload` bytes of kind `flow` over one direction, given the
+// data window [head, tail] at the link's input (tail > head when data streams in from upstream):
+//   wire     = protocol.wire_bytes(flow, payload)      (headers, framing, link-layer overhead)
 //   start    = max(head, direction.free_at())           (queueing delay = start - head)
-//   busy_end = max(start + bytes/bandwidth, tail)        (the link is held until the tail passed)
+//   busy_end = max(start + wire/raw_bandwidth, tail)    (held until the tail has passed)
 //   output window = [start + latency, busy_end + latency]
-// Zero-byte control messages (read requests, write acknowledgements) take the latency only and
-// occupy no bandwidth.
+// A transfer with zero wire bytes (a posted write's acknowledgement, a simple link's read
+// request) takes the latency only and occupies nothing.
 #pragma once
 
 #include <array>
 #include <string>
 
+#include <memory>
+
+#include "sim/kernel/link_protocol.h"
 #include "sim/kernel/timeline.h"
 #include "sim/kernel/transaction.h"
 #include "sim/stats/stat_group.h"
@@ -22,15 +26,24 @@ namespace tiersim::kernel {
 class Link {
  public:
   Link(std::string name, ComponentId a, ComponentId b, const std::string& a_name,
+       const std::string& b_name, std::unique_ptr<LinkProtocol> protocol, Time latency,
+       stats::StatGroup& stats);
+  // A `simple` link of bandwidth `bw`.
+  Link(std::string name, ComponentId a, ComponentId b, const std::string& a_name,
        const std::string& b_name, Bandwidth bw, Time latency, stats::StatGroup& stats);
 
   // dir 0: a -> b, dir 1: b -> a.
-  DataWindow carry(int dir, Bytes bytes, DataWindow in);
+  DataWindow carry(int dir, Flow flow, Bytes payload, DataWindow in);
+  // Payload data if bytes > 0, else a zero-byte acknowledgement.
+  DataWindow carry(int dir, Bytes bytes, DataWindow in) {
+    return carry(dir, bytes.count() > 0 ? Flow::kWriteData : Flow::kAck, bytes, in);
+  }
+  [[nodiscard]] const LinkProtocol& protocol() const { return *protocol_; }
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] ComponentId a() const { return a_; }
   [[nodiscard]] ComponentId b() const { return b_; }
-  [[nodiscard]] Bandwidth bandwidth() const { return bw_; }
+  [[nodiscard]] Bandwidth bandwidth() const { return protocol_->raw_bandwidth(); }
   [[nodiscard]] Time latency() const { return latency_; }
   [[nodiscard]] const Timeline& direction(int dir) const {
     return dirs_[static_cast<std::size_t>(dir)].tl;
@@ -43,6 +56,7 @@ class Link {
   struct Direction {
     Timeline tl;
     stats::Counter* bytes;
+    stats::Counter* wire_bytes;
     stats::Counter* transfers;
     stats::TimeSeries* series;
     stats::LatencyHistogram* queueing;
@@ -50,7 +64,9 @@ class Link {
   std::string name_;
   ComponentId a_;
   ComponentId b_;
-  Bandwidth bw_;
+  std::unique_ptr<LinkProtocol> protocol_;
+  bool payload_only_;  // a SimpleProtocol: skip the virtual call on the hot path
+  Bandwidth raw_;
   Time latency_;
   std::array<Direction, 2> dirs_;
 };

@@ -47,24 +47,15 @@ SchemaPtr resolve_component(const Node& item, const std::string& path) {
 
 SchemaPtr system_schema() {
   static const SchemaPtr s = [] {
-    auto link = std::make_shared<Schema>(
-        "link", "A full-duplex point-to-point link; bandwidth and latency apply per direction.");
-    link->add("name", Type::kString, "Link name (statistics group). Default: `<a>_<b>`.");
-    link->add("between", Type::kList, "The two components it joins, e.g. `[host, hbm]`.")
-        .require()
-        .items(Type::kString);
-    link->add("bandwidth", Type::kBandwidth, "Bandwidth per direction.").require();
-    link->add("latency", Type::kTime, "Latency of one traversal.").default_to("0 ns");
-
     auto sys = std::make_shared<Schema>("system", "Components and the links between them.");
     sys->add("components", Type::kDict,
              "Named components; each has a `type` (see the component reference) and its keys.")
         .require()
         .items_by(resolve_component);
     sys->add("links", Type::kList,
-             "Links between components; transfers follow the fewest-hop "
-             "path.")
-        .items(link);
+             "Links between components, each of a registered link `type` (default `simple`); "
+             "transfers follow the fewest-hop path.")
+        .items_by(resolve_link);
     return sys;
   }();
   return s;
@@ -90,7 +81,16 @@ System::System(const Node& sys, stats::StatsRegistry& stats) {
     components_.push_back(entry->make(ctx));
   }
   fabric_ = std::make_unique<Fabric>("fabric", components_.size());
-  for (auto& c : components_) fabric_->out.bind(c->target);
+  std::vector<Component*> raw;
+  for (auto& c : components_) {
+    fabric_->out.bind(c->target);
+    raw.push_back(c.get());
+  }
+  fabric_->set_components(std::move(raw));
+  for (auto& c : components_) {
+    c->resolve_names(
+        [this](const std::string& n, const config::Origin& where) { return id_of(n, where); });
+  }
 
   if (const Node* links = sys.find("links"); links != nullptr && links->is_seq()) {
     for (const auto& l : links->items()) {
@@ -119,7 +119,8 @@ System::System(const Node& sys, stats::StatsRegistry& stats) {
           throw ConfigError(l.origin(), fmt::format("duplicate link name '{}'", name));
         }
       }
-      fabric_->add_link(std::make_unique<Link>(name, a, b, an, bn, l.get_bandwidth("bandwidth"),
+      const auto* type = LinkRegistry::instance().find(l.get_string_or("type", "simple"));
+      fabric_->add_link(std::make_unique<Link>(name, a, b, an, bn, type->make(LinkContext{l}),
                                                l.get_time("latency"), stats.group(name)));
     }
   }

@@ -19,8 +19,8 @@
 #include <map>
 #include <string>
 
+#include "tests/common/h5_results.h"
 #include "tests/common/test_util.h"
-#include "tests/kernel/h5_results.h"
 
 namespace tiersim::test {
 namespace {

@@ -1,4 +1,4 @@
-#include "tests/kernel/h5_results.h"
+#include "tests/common/h5_results.h"
 
 #include <H5Cpp.h>
 
