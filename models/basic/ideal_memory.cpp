@@ -1,5 +1,7 @@
 #include "models/basic/ideal_memory.h"
 
+#include "sim/stats/activity.h"
+
 namespace tiersim::models {
 
 using config::Type;
@@ -29,11 +31,20 @@ IdealMemory::IdealMemory(const kernel::BuildContext& ctx)
       bytes_written_(stats().counter("bytes_written", "Bytes written")),
       busy_ps_(stats().counter("busy_ps", "Time the data port was busy, ps")),
       read_series_(stats().series("bytes_read", "B", "Bytes read per window")),
-      write_series_(stats().series("bytes_written", "B", "Bytes written per window")) {}
+      write_series_(stats().series("bytes_written", "B", "Bytes written per window")) {
+  if (stats::ActivityRecorder* a = stats::activity()) {
+    activity_track_ = a->track("components", component_name() + " port");
+  }
+}
 
 kernel::DataWindow IdealMemory::serve(const kernel::TxnExtension& txn, kernel::DataWindow in) {
   const Time xfer = bandwidth_.transfer_time(txn.bytes);
   const Time start = port_.reserve(in.first, xfer);
+  if (activity_track_ >= 0) {
+    stats::activity()->span(activity_track_, start, start + xfer,
+                            txn.kind == kernel::TxnKind::kWrite ? "write" : "read",
+                            txn.bytes.count());
+  }
   if (txn.kind == kernel::TxnKind::kWrite) {
     writes_.add();
     bytes_written_.add(txn.bytes.count());

@@ -34,6 +34,7 @@ class IdealMemory : public kernel::Component {
   stats::Counter& busy_ps_;
   stats::TimeSeries& read_series_;
   stats::TimeSeries& write_series_;
+  int activity_track_ = -1;  // timeline track of the data port when recording
 };
 
 }  // namespace tiersim::models

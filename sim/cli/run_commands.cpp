@@ -16,9 +16,11 @@ struct RunArgs {
   std::string out_path;
   bool quiet = false;
   bool no_progress = false;
+  std::string timeline;
 
   [[nodiscard]] run::RunOptions options() const {
     run::RunOptions o;
+    o.timeline_path = timeline;
     o.output_path = out_path;
     o.quiet = quiet;
     o.progress = !no_progress;
@@ -31,6 +33,8 @@ void add_common(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--set", a.sets, "Override a config key: path.to.key=value (repeatable)");
   cmd->add_flag("-q,--quiet", a.quiet, "No console summary");
   cmd->add_flag("--no-progress", a.no_progress, "No progress bar");
+  cmd->add_option("--timeline", a.timeline,
+                  "Write a Chrome/Perfetto trace (JSON) of requests and device activity");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/stats/activity.h"
+
 namespace tiersim::kernel {
 
 Link::Link(std::string name, ComponentId a, ComponentId b, const std::string& a_name,
@@ -35,6 +37,9 @@ Link::Link(std::string name, ComponentId a, ComponentId b, const std::string& a_
                                "for bandwidth)");
     dir.queueing = &stats.histogram(fmt::format("queueing_{}", tags[d]),
                                     "Time a transfer waited for the link in this direction");
+    if (stats::ActivityRecorder* rec = stats::activity()) {
+      dir.activity_track = rec->track("links", fmt::format("{}: {}", name_, tags[d]));
+    }
   }
 }
 
@@ -53,6 +58,11 @@ DataWindow Link::carry(int dir, Flow flow, Bytes payload, DataWindow in) {
   }
   d.wire_bytes->add(wire.count());
   d.series->add_interval(start, busy_end, data ? payload.as_double() : 0.0);
+  if (d.activity_track >= 0) {
+    static constexpr const char* kLabels[] = {"write data", "read request", "read data", "ack"};
+    stats::activity()->span(d.activity_track, start, busy_end,
+                            kLabels[static_cast<int>(flow)], payload.count());
+  }
   d.queueing->add(start - in.first);
   return {start + latency_, busy_end + latency_};
 }

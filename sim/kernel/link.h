@@ -60,6 +60,7 @@ class Link {
     stats::Counter* transfers;
     stats::TimeSeries* series;
     stats::LatencyHistogram* queueing;
+    int activity_track = -1;  // timeline track when recording
   };
   std::string name_;
   ComponentId a_;

@@ -14,6 +14,7 @@
 #include "sim/run/experiment.h"
 #include "sim/run/progress.h"
 #include "sim/run/summary.h"
+#include "sim/stats/chrome_trace.h"
 #include "sim/stats/results_file.h"
 
 namespace tiersim::run {
@@ -82,7 +83,9 @@ class WorkloadSink : public replay::CompletionSink {
         bytes_(g.counter("bytes", "Bytes moved by completed requests")),
         latency_(g.histogram("latency", "Issue to completion")),
         backpressure_(g.histogram("backpressure", "Arrival to issue (waiting for a free slot)")),
-        series_(g.series("bytes_completed", "B", "Bytes of requests completing per window")) {}
+        series_(g.series("bytes_completed", "B", "Bytes of requests completing per window")) {
+    if (stats::ActivityRecorder* a = stats::activity()) track_ = a->track("workloads", g.name());
+  }
 
   void on_complete(const replay::Completion& c) override {
     requests_.add();
@@ -90,6 +93,11 @@ class WorkloadSink : public replay::CompletionSink {
     latency_.add(c.complete - c.issue);
     backpressure_.add(c.issue - c.arrival);
     series_.add_at(c.complete, c.bytes.as_double());
+    if (track_ >= 0) {
+      stats::activity()->request(track_, c.id, c.issue, c.complete,
+                                 c.kind == kernel::TxnKind::kWrite ? "write" : "read",
+                                 c.bytes.count());
+    }
     run_.on_complete(c);
   }
   std::uint16_t stream_index(const std::string& tag) override { return run_.stream_index(tag); }
@@ -103,6 +111,7 @@ class WorkloadSink : public replay::CompletionSink {
   stats::LatencyHistogram& latency_;
   stats::LatencyHistogram& backpressure_;
   stats::TimeSeries& series_;
+  int track_ = -1;  // timeline track when recording
 };
 
 }  // namespace
@@ -117,6 +126,16 @@ RunResult run_experiment(const Node& resolved, const std::string& source_file,
   const Node& out_cfg = resolved.at("output");
   const std::string out_path =
       opts.output_path.empty() ? out_cfg.get_string("path") : opts.output_path;
+
+  // The timeline recorder must exist before the models are built (they register their tracks).
+  std::unique_ptr<stats::ChromeTraceWriter> timeline;
+  if (!opts.timeline_path.empty()) {
+    timeline = std::make_unique<stats::ChromeTraceWriter>(opts.timeline_path);
+    stats::set_activity(timeline.get());
+  }
+  struct ActivityReset {
+    ~ActivityReset() { stats::set_activity(nullptr); }
+  } activity_reset;
 
   stats::StatsRegistry registry(resolved.at("stats").get_time("window"));
   kernel::System system(resolved.at("system"), registry);
@@ -203,6 +222,7 @@ RunResult run_experiment(const Node& resolved, const std::string& source_file,
                        {"host", std::string(host)},
                        {"tiersim_version", std::string(TIERSIM_VERSION)}});
   file.commit();
+  if (timeline) timeline->close();
   if (!opts.quiet) print_summary(name, seed, run_sink.totals, system, registry, result);
   return result;
 }

@@ -10,7 +10,8 @@ namespace tiersim::workload {
 namespace {
 
 constexpr std::array<std::string_view, kAccessKinds> kNames = {
-    "step", "weight", "expert", "neurons", "kv_read", "kv_write", "activation", "compute"};
+    "step",     "weight",     "expert",  "neurons", "kv_read",
+    "kv_write", "activation", "compute", "kv_pages"};
 
 }  // namespace
 
@@ -33,6 +34,11 @@ std::optional<std::string> LogicalRules::check_request(const Request& r) {
   }
   if (r.arrival < last_arrival_) return trace::time_order_message(r.arrival, last_arrival_);
   if (r.arrival < Time::zero()) return std::string("arrival is negative");
+  if (r.after != kNoAfter && r.after >= r.id) {
+    return fmt::format("after {} is not an earlier request", r.after);
+  }
+  if (r.after != kNoAfter && r.user == kNoUser) return std::string("after without a user");
+  if (r.think < Time::zero()) return std::string("think time is negative");
   last_arrival_ = r.arrival;
   ++requests_;
   return std::nullopt;

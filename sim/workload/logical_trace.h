@@ -9,7 +9,8 @@
 //  - Rules both writers and readers enforce, with "<path>: record <n>: <what>" errors (the JSONL
 //    reader adds ":<line>" after the path); requests and accesses are numbered separately and
 //    named "request <n>" / "record <n>":
-//      request ids are 0, 1, 2, ... in order; arrivals never decrease;
+//      request ids are 0, 1, 2, ... in order; arrivals never decrease; `after` (closed loop)
+//      is kNoAfter or an earlier id, and is set only with a user; think is never negative;
 //      access steps never decrease; kind is known; request is kNoRequest or an id < request count.
 //  - Two forms: HDF5 (chunked, shuffle + deflate, streaming, byte-identical for identical content)
 //    and JSONL. create_logical_trace() picks HDF5 for ".h5"/".hdf5", JSONL otherwise; writers
@@ -37,8 +38,15 @@ enum class AccessKind : std::uint8_t {
   kKvWrite = 5,  // KV cache write: request, count = tokens
   kActivation = 6,  // activations entering a layer: count = elements
   kCompute = 7,     // a matrix product: index = ComputeOp, count = repeats, shape m x n x k
+  kKvPages = 8,     // sparse attention (v2): request, index = tokens per page (0 when a token
+                    // spans pages), count = pages touched (K and V, all KV heads),
+                    // bytes = count x page bytes
 };
-inline constexpr std::uint8_t kAccessKinds = 8;
+inline constexpr std::uint8_t kAccessKinds = 9;
+// kv_read index: 0 = every cached token; 1 = sparse attention (count = selected (token, KV head)
+// pairs, bytes = their K and V bytes).
+inline constexpr std::uint32_t kKvReadDense = 0;
+inline constexpr std::uint32_t kKvReadSparse = 1;
 
 enum class WeightTensor : std::uint32_t {
   kAttention = 0,
@@ -84,7 +92,10 @@ struct LogicalHeader {
 };
 
 inline constexpr std::string_view kLogicalFormat = "tiersim-logical-trace";
-inline constexpr int kLogicalVersion = 1;
+// Version 2 added the request fields user / after / think_ps and the kv_pages kind; readers
+// accept versions 1 and 2 (a version-1 request has no user), writers write version 2.
+inline constexpr int kLogicalVersion = 2;
+inline constexpr int kLogicalMinVersion = 1;
 
 class LogicalTraceWriter {
  public:

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Validate a tiersim timeline against the Chrome trace event format (JSON Object Format).
+
+Checks: the object has a `traceEvents` list; every event has a known phase and the fields that
+phase needs; every (pid, tid) used is named by thread_name metadata and every pid by
+process_name; complete events ("X") have ts >= 0 and dur >= 0, and on each track they are in
+non-decreasing ts order and do not overlap; async request events come in "b"/"e" pairs with the
+same id, the end not before the begin. Prints a summary; exits 1 with the first problem found.
+
+Usage: analysis/check_timeline.py timeline.json [expected_requests]
+"""
+import json
+import sys
+
+
+def fail(msg):
+    print(f"invalid timeline: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def main():
+    path = sys.argv[1]
+    expected = int(sys.argv[2]) if len(sys.argv) > 2 else None
+    with open(path) as f:
+        doc = json.load(f)
+    if not isinstance(doc, dict) or not isinstance(doc.get("traceEvents"), list):
+        fail("top level must be an object with a traceEvents list")
+    procs, threads = {}, {}
+    last_end = {}
+    open_requests = {}
+    counts = {"X": 0, "b": 0, "e": 0, "M": 0}
+    for i, ev in enumerate(doc["traceEvents"]):
+        ph = ev.get("ph")
+        if ph not in counts:
+            fail(f"event {i}: unknown phase {ph!r}")
+        counts[ph] += 1
+        for key in ("pid", "tid", "name"):
+            if key not in ev:
+                fail(f"event {i}: missing {key}")
+        track = (ev["pid"], ev["tid"])
+        if ph == "M":
+            if ev["name"] == "process_name":
+                procs[ev["pid"]] = ev["args"]["name"]
+            elif ev["name"] == "thread_name":
+                threads[track] = ev["args"]["name"]
+            continue
+        if ev["pid"] not in procs or track not in threads:
+            fail(f"event {i}: track {track} used before it is named")
+        ts = float(ev["ts"])
+        if ts < 0:
+            fail(f"event {i}: negative ts")
+        if ph == "X":
+            dur = float(ev["dur"])
+            if dur < 0:
+                fail(f"event {i}: negative dur")
+            if ts < last_end.get(track, (0.0, 0.0))[0]:
+                fail(f"event {i}: out of order on track {threads[track]!r}")
+            if ts < last_end.get(track, (0.0, 0.0))[1] - 1e-6:
+                fail(f"event {i}: overlaps the previous slice on track {threads[track]!r}")
+            last_end[track] = (ts, ts + dur)
+        elif ph == "b":
+            open_requests[(track, ev["id"])] = ts
+        else:
+            begin = open_requests.pop((track, ev["id"]), None)
+            if begin is None:
+                fail(f"event {i}: end without begin (id {ev['id']})")
+            if ts < begin:
+                fail(f"event {i}: request ends before it begins")
+    if open_requests:
+        fail(f"{len(open_requests)} requests never end")
+    if expected is not None and counts["b"] != expected:
+        fail(f"{counts['b']} requests, expected {expected}")
+    print(f"ok: {len(procs)} groups, {len(threads)} tracks, {counts['X']} slices, "
+          f"{counts['b']} requests")
+
+
+if __name__ == "__main__":
+    main()
