@@ -31,15 +31,19 @@ std::string us(std::int64_t ps) {
 
 }  // namespace
 
-ActivityRecorder* activity() { return g_activity; }
-void set_activity(ActivityRecorder* r) { g_activity = r; }
+ActivityRecorder* activity() {
+  return g_activity;
+}
+void set_activity(ActivityRecorder* r) {
+  g_activity = r;
+}
 
 ChromeTraceWriter::ChromeTraceWriter(std::string path)
     : path_(std::move(path)), tmp_(fmt::format("{}.tmp.{}", path_, ::getpid())) {
   f_ = std::fopen(tmp_.c_str(), "wb");
   if (f_ == nullptr) {
-    throw std::runtime_error(fmt::format("{}: cannot write timeline: {}", path_,
-                                         std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("{}: cannot write timeline: {}", path_, std::strerror(errno)));
   }
   std::fputs("{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n", f_);
 }
@@ -64,35 +68,41 @@ int ChromeTraceWriter::track(const std::string& group, const std::string& name) 
   if (g == groups_.end()) {
     const int pid = static_cast<int>(groups_.size()) + 1;
     g = groups_.emplace(group, pid).first;
-    emit(fmt::format(R"({{"ph": "M", "name": "process_name", "pid": {}, "tid": 0, "args": {{"name": "{}"}}}})",
-                     pid, escape(group)));
-    emit(fmt::format(R"({{"ph": "M", "name": "process_sort_index", "pid": {}, "tid": 0, "args": {{"sort_index": {}}}}})",
-                     pid, pid));
+    emit(fmt::format(
+        R"({{"ph": "M", "name": "process_name", "pid": {}, "tid": 0, "args": {{"name": "{}"}}}})",
+        pid, escape(group)));
+    emit(fmt::format(
+        R"({{"ph": "M", "name": "process_sort_index", "pid": {}, "tid": 0, "args": {{"sort_index": {}}}}})",
+        pid, pid));
   }
   const int id = static_cast<int>(tracks_.size());
   const int tid = id + 1;
   tracks_.emplace(key, id);
   track_ids_.emplace(id, std::make_pair(g->second, tid));
-  emit(fmt::format(R"({{"ph": "M", "name": "thread_name", "pid": {}, "tid": {}, "args": {{"name": "{}"}}}})",
-                   g->second, tid, escape(name)));
+  emit(fmt::format(
+      R"({{"ph": "M", "name": "thread_name", "pid": {}, "tid": {}, "args": {{"name": "{}"}}}})",
+      g->second, tid, escape(name)));
   return id;
 }
 
 void ChromeTraceWriter::span(int track, Time start, Time end, const char* label,
                              std::uint64_t bytes) {
   const auto [pid, tid] = track_ids_.at(track);
-  emit(fmt::format(R"({{"ph": "X", "name": "{}", "pid": {}, "tid": {}, "ts": {}, "dur": {}, "args": {{"bytes": {}}}}})",
-                   label, pid, tid, us(start.ps()), us((end - start).ps()), bytes));
+  emit(fmt::format(
+      R"({{"ph": "X", "name": "{}", "pid": {}, "tid": {}, "ts": {}, "dur": {}, "args": {{"bytes": {}}}}})",
+      label, pid, tid, us(start.ps()), us((end - start).ps()), bytes));
   ++events_;
 }
 
 void ChromeTraceWriter::request(int track, std::uint64_t id, Time start, Time end,
                                 const char* label, std::uint64_t bytes) {
   const auto [pid, tid] = track_ids_.at(track);
-  emit(fmt::format(R"({{"ph": "b", "cat": "request", "id": "0x{:x}", "name": "{}", "pid": {}, "tid": {}, "ts": {}, "args": {{"bytes": {}}}}})",
-                   id, label, pid, tid, us(start.ps()), bytes));
-  emit(fmt::format(R"({{"ph": "e", "cat": "request", "id": "0x{:x}", "name": "{}", "pid": {}, "tid": {}, "ts": {}}})",
-                   id, label, pid, tid, us(end.ps())));
+  emit(fmt::format(
+      R"({{"ph": "b", "cat": "request", "id": "0x{:x}", "name": "{}", "pid": {}, "tid": {}, "ts": {}, "args": {{"bytes": {}}}}})",
+      id, label, pid, tid, us(start.ps()), bytes));
+  emit(fmt::format(
+      R"({{"ph": "e", "cat": "request", "id": "0x{:x}", "name": "{}", "pid": {}, "tid": {}, "ts": {}}})",
+      id, label, pid, tid, us(end.ps())));
   events_ += 2;
 }
 

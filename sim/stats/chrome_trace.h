@@ -36,9 +36,9 @@ class ChromeTraceWriter : public ActivityRecorder {
   std::string tmp_;
   std::FILE* f_ = nullptr;
   bool first_ = true;
-  std::map<std::string, int> groups_;                        // group -> pid
+  std::map<std::string, int> groups_;                          // group -> pid
   std::map<std::pair<std::string, std::string>, int> tracks_;  // (group, name) -> track id
-  std::map<int, std::pair<int, int>> track_ids_;             // track id -> (pid, tid)
+  std::map<int, std::pair<int, int>> track_ids_;               // track id -> (pid, tid)
   std::uint64_t events_ = 0;
 };
 

@@ -169,8 +169,16 @@ SweepOutcome run_local(const SweepSpec& spec, const LocalOptions& opts) {
   SweepOutcome result;
   std::deque<std::size_t> queue;
   std::set<std::string> seen;
+  std::vector<std::size_t> distinct;
   for (std::size_t i = 0; i < pts.size(); ++i) {
-    if (!seen.insert(pts[i].hash).second) continue;  // same config as an earlier point
+    if (seen.insert(pts[i].hash).second) distinct.push_back(i);  // else: same config as before
+  }
+  const std::size_t shards = std::max<std::size_t>(1, opts.shards);
+  const std::size_t per = (distinct.size() + shards - 1) / shards;
+  const std::size_t lo = std::min(distinct.size(), opts.shard * per);
+  const std::size_t hi = std::min(distinct.size(), lo + per);
+  for (std::size_t k = lo; k < hi; ++k) {
+    const std::size_t i = distinct[k];
     ++result.points;
     const fs::path h5 = dir / (pts[i].hash + ".h5");
     const fs::path json = dir / (pts[i].hash + ".json");

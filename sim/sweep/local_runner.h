@@ -27,6 +27,10 @@ struct LocalOptions {
   bool retry_failed = false;
   bool quiet = false;
   std::string tiersim;  // the binary that runs points (default: this executable)
+  // Run only shard `shard` of `shards`: the distinct points are split into `shards` contiguous
+  // chunks in sweep order (a Slurm array task runs one chunk).
+  std::size_t shard = 0;
+  std::size_t shards = 1;
 };
 
 struct SweepOutcome {
