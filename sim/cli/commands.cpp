@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "sim/config/config_error.h"
+#include "sim/kernel/interrupt.h"
 #include "sim/trace/trace_reader.h"
 
 namespace tiersim::cli {
@@ -15,6 +16,9 @@ int guarded(const std::function<int()>& f) {
   } catch (const config::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kConfigError;
+  } catch (const kernel::Interrupted& e) {
+    std::cerr << "tiersim: " << e.what() << "\n";
+    return 130;
   } catch (const trace::TraceError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kTraceError;

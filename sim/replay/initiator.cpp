@@ -6,6 +6,7 @@
 #include <functional>
 #include <stdexcept>
 
+#include "sim/kernel/interrupt.h"
 #include "sim/kernel/sc_time_conv.h"
 
 namespace tiersim::replay {
@@ -59,6 +60,7 @@ void Initiator::step() {
 }
 
 void Initiator::run_until_sync() {
+  if (kernel::interrupt_requested()) throw kernel::Interrupted();
   const Time t_now = kernel::now();
   while (true) {
     if (!have_pending_) {
@@ -109,7 +111,10 @@ void Initiator::run_until_sync() {
                                  r.bytes, r.arrival + p_.start, issue, complete});
     have_pending_ = false;
     ++issued_;
-    if ((issued_ & 0xFFFF) == 0) sink_.tick();
+    if ((issued_ & 0xFFFF) == 0) {
+      if (kernel::interrupt_requested()) throw kernel::Interrupted();
+      sink_.tick();
+    }
   }
 }
 

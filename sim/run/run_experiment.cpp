@@ -8,6 +8,7 @@
 
 #include "sim/config/config_error.h"
 #include "sim/config/loader.h"
+#include "sim/kernel/interrupt.h"
 #include "sim/kernel/sc_time_conv.h"
 #include "sim/kernel/system.h"
 #include "sim/replay/initiator.h"
@@ -120,6 +121,7 @@ RunResult run_experiment(const Node& resolved, const std::string& source_file,
                          const RunOptions& opts) {
   const auto wall_start = std::chrono::steady_clock::now();
   kernel::init_systemc();
+  kernel::install_interrupt_handlers();
 
   const std::string name = resolved.get_string("name");
   const std::uint64_t seed = resolved.get_uint("seed");

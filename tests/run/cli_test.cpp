@@ -82,6 +82,21 @@ TEST_F(Cli, AddressOutsideTheTargetIsARuntimeErrorNamingTheRecord) {
   EXPECT_FALSE(fs::exists(dir_.path() / "out.h5"));
 }
 
+TEST_F(Cli, CtrlCStopsARunCleanlyWithNothingWritten) {
+  // A run that would take minutes, interrupted after half a second: exit status 130, a message,
+  // and neither a results file nor its temp file left behind.
+  const auto r =
+      run_command("cd " + shell_quote(dir_.path().string()) +
+                  " && timeout --preserve-status -s INT 0.5 " + shell_quote(TIERSIM_BINARY) +
+                  " run " + shell_quote(source_dir() + "/configs/experiments/quickstart.yaml") +
+                  " --set workloads.1.requests=100000000 -q --no-progress -o out.h5");
+  EXPECT_EQ(r.exit_code, 130);
+  EXPECT_EQ(r.err, "tiersim: interrupted (no results written)\n");
+  for (const auto& e : fs::directory_iterator(dir_.path())) {
+    EXPECT_EQ(e.path().filename().string().find("out.h5"), std::string::npos) << e.path();
+  }
+}
+
 TEST_F(Cli, ListShowsRegisteredTypes) {
   const auto r = run_tiersim("list");
   ASSERT_EQ(r.exit_code, 0);
