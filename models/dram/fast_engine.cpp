@@ -18,7 +18,10 @@ FastEngine::FastEngine(const DramSpec& spec, const AddressMapping& mapping)
       scopes_(spec.nodes(spec.refresh.level)),
       last_act_(spec.count(Level::kChannel), -1),
       last_col_(spec.nodes(spec.data_bus_level), 0),
-      banks_per_scope_(spec.nodes(Level::kBank) / spec.nodes(spec.refresh.level)) {
+      banks_per_scope_(spec.nodes(Level::kBank) / spec.nodes(spec.refresh.level)),
+      window_bursts_(std::max<std::uint64_t>(
+          1, spec.controller.read_queue /
+                 (2 * spec.count(Level::kPseudoChannel) * spec.count(Level::kBankGroup)))) {
   counters_.bytes_read.assign(spec.count(Level::kChannel), 0);
   counters_.bytes_written.assign(spec.count(Level::kChannel), 0);
   const Cycle first_due = spec.refresh.mode == RefreshMode::kPerBank
@@ -132,6 +135,7 @@ void FastEngine::catch_up_refresh(std::uint64_t scope, Cycle until) {
         open = true;
         pre = std::max(pre, timing_.earliest(Command::kPRE, bank_address(b)));
         banks_[b].open_row = -1;
+        banks_[b].prev_row = -1;
       }
       if (open) {
         timing_.issue(Command::kPREA, sa, pre);
@@ -151,6 +155,7 @@ void FastEngine::catch_up_refresh(std::uint64_t scope, Cycle until) {
         timing_.issue(Command::kPRE, ba, at);
         ++counters_.commands[index(Command::kPRE)];
         banks_[b].open_row = -1;
+        banks_[b].prev_row = -1;
       }
       at = std::max(at, timing_.earliest(Command::kREFpb, ba));
       timing_.issue(Command::kREFpb, ba, at);
@@ -181,6 +186,9 @@ void FastEngine::schedule_group(std::size_t begin, std::size_t end, bool write, 
   const bool closed = spec_.controller.row_policy == RowPolicy::kClosed;
   Cycle first_ready = kNever;
   Cycle stream_end = 0;
+  const Cycle switch_cycles = spec_.gap(Command::kRD, Command::kPRE, kLevels) +
+                              spec_.gap(Command::kPRE, Command::kACT, kLevels) +
+                              spec_.gap(Command::kACT, col, kLevels);
   // Row commands, run by run, at their earliest legal cycles.
   std::array<Cycle, 64> ready_small{};
   for (std::size_t k = begin; k < end; ++k) {
@@ -195,13 +203,37 @@ void FastEngine::schedule_group(std::size_t begin, std::size_t end, bool write, 
       ++counters_.commands[index(Command::kPRE)];
       bank.open_row = -1;
     }
-    if (bank.open_row == static_cast<std::int64_t>(r.addr.row)) {
+    const auto row = static_cast<std::int64_t>(r.addr.row);
+    if (spec_.controller.scheduler == Scheduler::kFrFcfs && bank.open_row != row &&
+        bank.prev_row == row && t0 < bank.prev_close && bank.joined + r.bursts <= window_bursts_) {
+      // Served before the queued switch, as hits to the row still open at arrival.
+      counters_.row_hits += r.bursts;
+      const Cycle at = std::max(t0, bank.prev_last + g_same_bank);
+      const Cycle last = at + static_cast<Cycle>(r.bursts - 1) * g_same_bank;
+      timing_.issue(col, r.addr, last);
+      counters_.commands[index(col)] += r.bursts;
+      bank.prev_last = last;
+      bank.joined += r.bursts;
+      const Cycle slide = static_cast<Cycle>(r.bursts) * g_same_bank;
+      bank.prev_close += slide;
+      bank.session_floor = std::max(bank.session_floor, last + switch_cycles);
+      if (k - begin < ready_small.size()) ready_small[k - begin] = at;
+      first_ready = std::min(first_ready, at);
+      stream_end = std::max(stream_end, last);
+      r.bursts = 0;  // issued: skipped by the column stream below
+      continue;
+    }
+    if (bank.open_row == row) {
       counters_.row_hits += r.bursts;
     } else {
       Cycle at = t0;
       if (bank.open_row >= 0) {
         at = std::max(t0, timing_.earliest(Command::kPRE, r.addr));
         timing_.issue(Command::kPRE, r.addr, at);
+        bank.prev_row = bank.open_row;
+        bank.prev_close = at;
+        bank.prev_last = bank.last_column;
+        bank.joined = 0;
         ++counters_.commands[index(Command::kPRE)];
         ++counters_.row_conflicts;
       } else {
@@ -214,7 +246,7 @@ void FastEngine::schedule_group(std::size_t begin, std::size_t end, bool write, 
       last_act_[channel] = std::max(last_act_[channel], at);
       bank.open_row = r.addr.row;
     }
-    const Cycle ready = std::max(t0, timing_.earliest(col, r.addr));
+    const Cycle ready = std::max({t0, timing_.earliest(col, r.addr), bank.session_floor});
     if (k - begin < ready_small.size()) ready_small[k - begin] = ready;
     first_ready = std::min(first_ready, ready);
     stream_end = std::max(stream_end, ready + static_cast<Cycle>(r.bursts - 1) * g_same_bank);
@@ -224,6 +256,7 @@ void FastEngine::schedule_group(std::size_t begin, std::size_t end, bool write, 
   const std::size_t groups = end - begin;
   for (std::size_t k = begin; k < end; ++k) {
     Run& r = runs_[k];
+    if (r.bursts == 0) continue;  // joined a closing row above
     const std::size_t i = k - begin;
     const Cycle ready = i < ready_small.size() ? ready_small[i] : first_ready;
     Cycle last = std::max(ready + static_cast<Cycle>(r.bursts - 1) * g_same_bank,

@@ -6,6 +6,15 @@
 // column commands bounded by the data bus and tCCD_S across bank groups, tCCD_L within one, and
 // read/write turnaround. Refresh happens at its due time, between runs.
 //
+// FR-FCFS window (scheduler: frfcfs): a request arriving while the bank still holds a row that a
+// queued switch is about to close (arrival before that PRE) and that wants this row is served as
+// row hits before the switch, as FR-FCFS would; the switch and the new row's columns slide later
+// by its column time (tRTP + tRP + tRCD after its last column). At most read_queue /
+// (2 x pseudo_channels x bank_groups) bursts join one closing row: half the queue entries a bank
+// holds when a stream interleaves its bank groups and pseudo channels (the other half waits for
+// the next row). The factor 2 is calibrated on the row-conflict trace (docs/models/dram.md).
+// Not modelled: reordering of ACTs across banks (random traffic at saturation: fast is slower).
+//
 // Contract: as Engine. State per bank (open row) and per channel; no allocation per request once
 // the scratch buffers have grown to the largest request shape seen.
 #pragma once
@@ -33,6 +42,13 @@ class FastEngine : public Engine {
   struct Bank {
     std::int64_t open_row = -1;
     Cycle last_column = 0;
+    // FR-FCFS window: the row closed by the latest switch, the cycle of that PRE, the last column
+    // issued to it, and how many bursts have joined it since the switch.
+    std::int64_t prev_row = -1;
+    Cycle prev_close = 0;
+    Cycle prev_last = 0;
+    std::uint64_t joined = 0;
+    Cycle session_floor = 0;  // earliest column of the open row after joins to the previous one
   };
   struct Scope {
     Cycle due = 0;
@@ -55,6 +71,7 @@ class FastEngine : public Engine {
   std::vector<Run> runs_;           // scratch
   std::size_t block_position_ = 0;  // lowest digit among Ro, Ba, Ra
   std::uint64_t banks_per_scope_;
+  std::uint64_t window_bursts_;  // FR-FCFS window per bank (bursts), from the read queue
   Cycle first_ = 0;
   Cycle last_ = 0;
 };

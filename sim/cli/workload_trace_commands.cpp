@@ -82,6 +82,9 @@ struct GenArgs {
   std::string requests;
   std::string format = "auto";
   std::uint64_t synthetic = 0;
+  std::uint64_t users = 0;
+  std::uint64_t per_user = 1;
+  std::string think = "exp:1";
   std::string arrivals = "poisson:1";
   std::string prompt = "fixed:128";
   std::string output = "fixed:256";
@@ -91,6 +94,11 @@ struct GenArgs {
   double new_fraction = 0.024;
   std::uint32_t window = 5;
   bool dense_ffn = false;
+  double attention_ratio = 0;  // 0: dense attention
+  double attention_recent = 0.5;
+  double attention_run = 1.53;
+  double attention_keep = 0;
+  std::uint64_t page_bytes = 4096;
   FilterArgs filter;
 };
 
@@ -98,6 +106,15 @@ std::unique_ptr<wl::RequestSource> request_source(const GenArgs& a, std::uint32_
   std::unique_ptr<wl::RequestSource> src;
   if (!a.requests.empty()) {
     src = wl::open_requests(a.requests, a.format);
+  } else if (a.users > 0) {
+    wl::ClosedLoopOptions o;
+    o.users = a.users;
+    o.per_user = a.per_user;
+    o.seed = a.seed;
+    o.think = wl::parse_think(a.think);
+    o.prompt = wl::parse_length_dist(a.prompt);
+    o.output = wl::parse_length_dist(a.output);
+    src = std::make_unique<wl::ClosedLoopSource>(o);
   } else {
     wl::SyntheticOptions o;
     o.count = a.synthetic;
@@ -111,9 +128,9 @@ std::unique_ptr<wl::RequestSource> request_source(const GenArgs& a, std::uint32_
 }
 
 int run_gen(const GenArgs& a) {
-  if (a.requests.empty() == (a.synthetic == 0)) {
+  if (int{!a.requests.empty()} + int{a.synthetic > 0} + int{a.users > 0} != 1) {
     throw config::ConfigError(config::Origin{"trace gen", 0, 0},
-                              "give exactly one of --requests FILE and --synthetic N");
+                              "give exactly one of --requests FILE, --synthetic N and --users N");
   }
   const wl::ModelSpec model = resolve_model(a.model);
   auto src = request_source(a, a.filter.clip_to_model ? model.max_context : 0);
@@ -122,6 +139,13 @@ int run_gen(const GenArgs& a) {
   o.sparse_ffn = !a.dense_ffn;
   o.activation = wl::ActivationParams::calibrate(a.sparsity, a.new_fraction, a.window);
   o.routing = a.routing;
+  if (a.attention_ratio > 0) {
+    o.attention = wl::AttentionParams{a.attention_ratio, a.attention_recent, a.attention_run,
+                                      a.attention_keep};
+    o.attention->validate();
+  }
+  if (a.page_bytes == 0) throw std::invalid_argument("--page-bytes must be > 0");
+  o.page_bytes = Bytes(a.page_bytes);
   auto w = wl::create_logical_trace(
       a.out, wl::LogicalHeader{wl::model_yaml(model), wl::generator_yaml(o, model)});
   const auto res = wl::generate_trace(model, *src, o, *w);
@@ -181,14 +205,31 @@ int run_info(const std::string& path, const std::string& format) {
       "request's block; {} distinct blocks)\n",
       stats.prefix_reuse_ratio(), stats.reused_block_refs(), stats.block_refs(),
       wl::kPrefixBlockTokens, stats.distinct_blocks());
+  if (stats.users() > 0) {
+    std::cout << fmt::format(
+        "closed loop      {} users; {} requests wait for a previous one (mean think {:.3f} s)\n",
+        stats.users(), stats.dependent(), stats.mean_think_seconds());
+  }
   if (!logical) return kOk;
   std::map<std::string_view, std::uint64_t> bytes;  // by kind, in name order
   std::uint64_t steps = 0;
   std::uint64_t records = 0;
+  std::uint64_t sparse_reads = 0;  // sparse kv_read records
+  std::uint64_t sparse_bytes = 0;
+  std::uint64_t pages = 0;
+  std::uint64_t page_bytes = 0;
   wl::Access a;
   while (logical->next_access(a)) {
     ++records;
     if (a.kind == wl::AccessKind::kStep) ++steps;
+    if (a.kind == wl::AccessKind::kKvRead && a.index == wl::kKvReadSparse) {
+      ++sparse_reads;
+      sparse_bytes += a.bytes.count();
+    }
+    if (a.kind == wl::AccessKind::kKvPages) {
+      pages += a.count;
+      page_bytes += a.bytes.count();
+    }
     if (a.kind != wl::AccessKind::kStep && a.kind != wl::AccessKind::kCompute) {
       bytes[wl::access_kind_name(a.kind)] += a.bytes.count();
     }
@@ -204,6 +245,14 @@ int run_info(const std::string& path, const std::string& format) {
   }
   std::cout << fmt::format("  {:<12} {:>16.0f}\n", "total",
                            static_cast<double>(total) / static_cast<double>(steps));
+  if (sparse_reads > 0) {
+    std::cout << fmt::format(
+        "sparse attention {} sparse kv_read records; {:.1f} pages touched per record; page "
+        "amplification {:.3f} (page bytes / selected K and V bytes)\n",
+        sparse_reads, static_cast<double>(pages) / static_cast<double>(sparse_reads),
+        sparse_bytes == 0 ? 0.0
+                          : static_cast<double>(page_bytes) / static_cast<double>(sparse_bytes));
+  }
   return kOk;
 }
 
@@ -258,6 +307,12 @@ void add_workload_trace_commands(CLI::App& trace_cmd, Context& ctx) {
   gen->add_option("--requests", g->requests, "Request trace (Azure, Mooncake, BurstGPT, logical)");
   gen->add_option("--format", g->format, "Request trace format (auto, azure, mooncake, ...)");
   gen->add_option("--synthetic", g->synthetic, "Generate N synthetic requests instead");
+  gen->add_option("--users", g->users,
+                  "Closed loop: N users, each issuing its next request a think time after its "
+                  "previous one completes");
+  gen->add_option("--requests-per-user", g->per_user, "Closed loop: requests per user");
+  gen->add_option("--think", g->think,
+                  "Closed loop think times (s): exp:MEAN, gamma:MEAN:CV or fixed:S");
   gen->add_option("--arrivals", g->arrivals, "poisson:RATE, gamma:RATE:CV or fixed:RATE");
   gen->add_option("--prompt", g->prompt,
                   "Prompt lengths: fixed:N, uniform:A:B, normal:M:SD, "
@@ -270,6 +325,15 @@ void add_workload_trace_commands(CLI::App& trace_cmd, Context& ctx) {
                   "FFN fraction newly loaded per token with the window");
   gen->add_option("--window", g->window, "Window (tokens) of --new-fraction");
   gen->add_flag("--dense-ffn", g->dense_ffn, "No neuron sparsity: read the whole FFN");
+  gen->add_option("--sparse-attention", g->attention_ratio,
+                  "Top-k sparse attention in decode: fraction k/n of cached tokens (0 = dense)");
+  gen->add_option("--attention-recent", g->attention_recent,
+                  "Share of k in the recent window (H2O: 0.5)");
+  gen->add_option("--attention-run", g->attention_run,
+                  "Mean run length of older selected tokens (locality; 1.53 = InstInfer SparF)");
+  gen->add_option("--attention-keep", g->attention_keep,
+                  "P(a run persists to the next step) (heavy hitters)");
+  gen->add_option("--page-bytes", g->page_bytes, "Page size of the kv_pages locality count");
   gen->add_flag("--clip-to-model", g->filter.clip_to_model,
                 "Clip prompt + output to the model's max_context");
   add_filter_options(gen, g->filter);

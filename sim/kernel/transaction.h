@@ -9,6 +9,11 @@
 //    at the callee's port: for reads when the last byte leaves, for writes the acknowledgement.
 //    TxnExtension::resp_first is when the first byte of a read response leaves (== completion for
 //    writes). A model unaware of the extension may leave it unset; callers then use completion.
+//  - TxnKind::kCompute asks the target (a compute model such as `cpu`) to run a kernel of
+//    TxnExtension::flops operations moving `bytes` of memory traffic; the response window is when
+//    it finishes (first == last). A compute unit's work is issued from the unit itself
+//    (source == target, an empty route: no link is crossed); over links the fabric would carry it
+//    like a read of `bytes`.
 //  - The generic payload's command/address/data_length mirror the extension for plugged-in TLM
 //    models; the data pointer is null (tiersim times data, it does not move it).
 #pragma once
@@ -33,6 +38,9 @@ class TxnExtension : public tlm::tlm_extension<TxnExtension> {
   Bytes bytes;
   std::uint64_t address = 0;
   std::uint16_t stream = 0;
+  // kCompute only: floating-point operations of the kernel; `bytes` is then the memory traffic it
+  // moves (operands in, results out), for the roofline of the serving compute model.
+  std::uint64_t flops = 0;
   // sc_time_stamp() when the initiator called b_transport. It stays equal to sc_time_stamp()
   // for the whole (non-waiting) call chain; models read it instead of asking SystemC again.
   Time now;

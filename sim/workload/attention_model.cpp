@@ -86,8 +86,8 @@ std::span<const std::uint32_t> AttentionModel::select(std::uint32_t layer, std::
   selected_.clear();
   if (n == 0) return selected_;
   const std::uint32_t k = selected_count(n);
-  const auto r = static_cast<std::uint32_t>(std::min<long long>(
-      k, std::llround(p_.recent_share * static_cast<double>(k))));
+  const auto r = static_cast<std::uint32_t>(
+      std::min<long long>(k, std::llround(p_.recent_share * static_cast<double>(k))));
   marked_.assign(n, 0);
   const std::uint32_t older = n - r;
   std::fill(marked_.begin() + older, marked_.end(), std::uint8_t{1});
@@ -103,13 +103,13 @@ std::span<const std::uint32_t> AttentionModel::select(std::uint32_t layer, std::
   const double log_continue = p_.run > 1.0 ? std::log(1.0 - 1.0 / p_.run) : 0.0;
   while (budget > 0) {
     auto start = static_cast<std::uint32_t>(rng_.below(older));
+    while (marked_[start] != 0) start = static_cast<std::uint32_t>(rng_.below(older));
     const double u = rng_.uniform01_open_low();
     std::uint32_t length = 1;
     if (p_.run > 1.0) {
       const double extra = std::floor(std::log(u) / log_continue);
       length = extra >= 4294967294.0 ? 4294967295u : static_cast<std::uint32_t>(extra) + 1;
     }
-    while (marked_[start] != 0) start = start + 1 == older ? 0 : start + 1;
     budget -= add_run(start, length, older, budget, runs);
   }
   std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.start < b.start; });

@@ -7,10 +7,10 @@
 //   the other k - r tokens ("heavy hitters") come from the older tokens [0, n - r) as runs of
 //   consecutive tokens (page locality): first, each run of the previous step's selection of the
 //   same (layer, head) is kept with probability `keep` (heavy hitters persist from token to token);
-//   then new runs start at uniformly drawn positions, with geometric lengths of mean `run` tokens
-//   (run = 1: scattered tokens; larger: more locality). A drawn start already selected moves to the
-//   next unselected older token (wrapping), so every draw adds at least one token; runs stop at a
-//   selected token, at the end of the older tokens, or when k tokens are selected.
+//   then new runs start at positions drawn uniformly among the unselected older tokens (a drawn
+//   start already selected is drawn again), with geometric lengths of mean `run` tokens (run = 1:
+//   k-of-n sampling without replacement; larger: more locality); runs stop at a selected token,
+//   at the end of the older tokens, or when k tokens are selected.
 //
 // Page locality: each head's K (and V) are token-indexed, `head_bytes` per token, laid out
 // contiguously in pages of `page_bytes` (InstInfer: 16 tokens x 128 dims x fp16 = one 4 KiB page
@@ -19,9 +19,9 @@
 //
 // Contract:
 //  - select(layer, head, n) draws in a fixed order (per kept run: one chance; per new run: one
-//    below(), one uniform for the length) from one Rng shared by all (layer, head) pairs, so the
-//    same seed and the same call sequence give the same selections. It returns the selected
-//    tokens sorted ascending (a view valid until the next call) and remembers the runs.
+//    below() per start drawn, one uniform for the length) from one Rng shared by all (layer, head)
+//    pairs, so the same seed and the same call sequence give the same selections. It returns the
+//    selected tokens sorted ascending (a view valid until the next call) and remembers the runs.
 //  - calibrate() solves `run` by bisection so the mean page fraction (pages touched / pages of
 //    the n tokens) of the model over `samples` independent selections hits a target.
 #pragma once

@@ -11,6 +11,7 @@ namespace {
 
 constexpr std::uint64_t kActivationSalt = 1;
 constexpr std::uint64_t kRoutingSalt = 2;
+constexpr std::uint64_t kAttentionSalt = 3;
 
 std::uint32_t u32(std::uint64_t v) {
   return static_cast<std::uint32_t>(std::min<std::uint64_t>(v, 0xFFFFFFFFull));
@@ -29,10 +30,15 @@ class StepEmitter {
       routing_.emplace(parse_routing(o.routing, m.experts, m.top_k), m.layers,
                        derive_seed(o.seed, kRoutingSalt));
     }
+    if (o.attention) {
+      attention_.emplace(*o.attention, m.layers, m.kv_heads, derive_seed(o.seed, kAttentionSalt));
+      head_bytes_ = m.bytes(m.head_dim);
+    }
   }
 
   void request(const Request& r) {
     std::uint64_t cached = 0;
+    if (attention_) attention_->reset();
     const std::uint64_t decode_steps = r.output_tokens > 0 ? r.output_tokens - 1 : 0;
     for (std::uint64_t s = 0; s <= decode_steps; ++s) {
       const bool prefill = s == 0;
@@ -99,14 +105,17 @@ class StepEmitter {
       kw.count = tokens;
       kw.bytes = Bytes(tokens * kv_token);
       emit(kw);
-      if (cached > 0) {
+      std::uint64_t attended = cached;
+      if (cached > 0 && attention_ && !prefill) {
+        attended = sparse_kv_read(request, layer, cached);
+      } else if (cached > 0) {
         Access kr = base(request, layer, AccessKind::kKvRead);
         kr.count = cached;
         kr.bytes = Bytes(cached * kv_token);
         emit(kr);
       }
-      compute(layer, ComputeOp::kScores, m_.heads, tokens, cached + tokens, hd);
-      compute(layer, ComputeOp::kValues, m_.heads, tokens, hd, cached + tokens);
+      compute(layer, ComputeOp::kScores, m_.heads, tokens, attended + tokens, hd);
+      compute(layer, ComputeOp::kValues, m_.heads, tokens, hd, attended + tokens);
       compute(layer, ComputeOp::kOutProj, 1, tokens, h, q);
       ffn(layer, prefill, tokens, gate);
     }
@@ -118,6 +127,29 @@ class StepEmitter {
     weight(kNoLayer, WeightTensor::kLmHead, m_.bytes(std::uint64_t{m_.vocab} * h));
     compute(kNoLayer, ComputeOp::kLmHead, 1, 1, m_.vocab, h);
     ++step_;
+  }
+
+  // kv_read and kv_pages of the selected tokens; returns the tokens attended per head.
+  std::uint64_t sparse_kv_read(std::uint64_t request, std::uint16_t layer, std::uint64_t cached) {
+    const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(cached, 0xFFFFFFFFull));
+    std::uint64_t pairs = 0;
+    std::uint64_t pages = 0;
+    for (std::uint32_t h = 0; h < m_.kv_heads; ++h) {
+      const auto sel = attention_->select(layer, h, n);
+      pairs += sel.size();
+      pages += 2 * pages_touched(sel, head_bytes_, o_.page_bytes);  // K and V
+    }
+    Access kr = base(request, layer, AccessKind::kKvRead);
+    kr.index = kKvReadSparse;
+    kr.count = pairs;
+    kr.bytes = Bytes(pairs * 2 * head_bytes_.count());
+    emit(kr);
+    Access kp = base(request, layer, AccessKind::kKvPages);
+    kp.index = u32(o_.page_bytes.count() / head_bytes_.count());
+    kp.count = pages;
+    kp.bytes = Bytes(pages * o_.page_bytes.count());
+    emit(kp);
+    return attention_->selected_count(n);
   }
 
   void ffn(std::uint16_t layer, bool prefill, std::uint64_t tokens, std::uint64_t gate) {
@@ -162,6 +194,8 @@ class StepEmitter {
   bool sparse_ = false;
   std::optional<ActivationModel> activation_;
   std::optional<RoutingModel> routing_;
+  std::optional<AttentionModel> attention_;
+  Bytes head_bytes_;
   std::uint64_t step_ = 0;
   std::uint64_t accesses_ = 0;
 };
@@ -177,6 +211,13 @@ std::string generator_yaml(const GeneratorOptions& o, const ModelSpec& m) {
   }
   if (m.experts > 1)
     y += fmt::format("routing: {{spec: \"{}\", seed_salt: {}}}\n", o.routing, kRoutingSalt);
+  if (o.attention) {
+    y += fmt::format(
+        "attention: {{model: topk-runs, ratio: {:.17g}, recent_share: {:.17g}, run: {:.17g}, "
+        "keep: {:.17g}, page_bytes: {}, seed_salt: {}}}\n",
+        o.attention->ratio, o.attention->recent_share, o.attention->run, o.attention->keep,
+        o.page_bytes.count(), kAttentionSalt);
+  }
   return y;
 }
 

@@ -12,6 +12,12 @@
 //    (count = active neurons of the activation model's current token) and up/down compute over
 //    the active neurons; prefill reads the dense FFN (a long prompt touches nearly every neuron);
 //  - otherwise dense FFN weights and up/down compute.
+// Sparse attention (`attention` set): in decode steps each layer's kv_read covers only the
+// tokens the attention model selects per KV head (index 1, count = selected (token, head) pairs,
+// bytes = their K and V), followed by kv_pages (the distinct pages of `page_bytes` those tokens
+// touch in a token-indexed per-head K and V layout); scores and values compute over the k
+// selected tokens plus the step's token. Prefill attention stays dense. The model's remembered
+// runs are reset at each request.
 // After the layers: embedding rows (tokens x hidden) and the LM head (weights and compute on the
 // last token). Every decode step advances the activation model by one token.
 //
@@ -24,6 +30,7 @@
 #include <string>
 
 #include "sim/workload/activation_model.h"
+#include "sim/workload/attention_model.h"
 #include "sim/workload/logical_trace.h"
 #include "sim/workload/model.h"
 #include "sim/workload/routing_model.h"
@@ -34,7 +41,9 @@ struct GeneratorOptions {
   std::uint64_t seed = 1;
   bool sparse_ffn = true;  // only for ReLU-family models
   ActivationParams activation = ActivationParams::calibrate(0.97, 0.024, 5);
-  std::string routing = "uniform";  // routing_model.h spec
+  std::string routing = "uniform";           // routing_model.h spec
+  std::optional<AttentionParams> attention;  // sparse attention in decode steps; none = dense
+  Bytes page_bytes{4096};                    // page of the kv_pages locality count
 };
 
 struct GeneratorResult {

@@ -1,7 +1,8 @@
 // HDF5 form of the logical trace (private to sim/workload; traces/FORMAT.md):
-//   root attributes  format = "tiersim-logical-trace", version = 1, model, generator (strings)
+//   root attributes  format = "tiersim-logical-trace", version = 2, model, generator (strings)
 //   /requests        compound: id u64, arrival_ps i64, prompt_tokens u32, output_tokens u32,
-//                    prefix_count u32
+//                    prefix_count u32, user u64, after u64, think_ps i64 (the last three from
+//                    version 2; a version-1 file is read without them)
 //   /prefix_blocks   u64: every request's prefix block ids, concatenated in request order
 //   /accesses        compound: step u64, request u64, layer u16, kind u8, index u32, count u64,
 //                    bytes u64, m u32, n u32, k u32
@@ -28,6 +29,9 @@ struct RequestRow {
   std::uint32_t prompt_tokens;
   std::uint32_t output_tokens;
   std::uint32_t prefix_count;
+  std::uint64_t user;
+  std::uint64_t after;
+  std::int64_t think_ps;
 };
 
 struct AccessRow {
@@ -43,7 +47,8 @@ struct AccessRow {
   std::uint32_t k;
 };
 
-[[nodiscard]] H5::CompType request_type(bool file);
+// The request row type of a file `version` (file = on-disk layout, else the in-memory RequestRow).
+[[nodiscard]] H5::CompType request_type(bool file, int version = kLogicalVersion);
 [[nodiscard]] H5::CompType access_type(bool file);
 
 // An extendible 1-D dataset appended a chunk at a time.
@@ -131,6 +136,7 @@ class Hdf5LogicalReader final : public LogicalTraceReader {
   BlockReader<RequestRow> requests_;
   BlockReader<std::uint64_t> prefix_;
   BlockReader<AccessRow> accesses_;
+  int version_ = kLogicalVersion;
   bool requests_done_ = false;
 };
 

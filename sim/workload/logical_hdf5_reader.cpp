@@ -32,17 +32,18 @@ Hdf5LogicalReader::Hdf5LogicalReader(const std::string& path) : path_(path) {
     }
     int version = 0;
     file_.openAttribute("version").read(H5::PredType::NATIVE_INT, &version);
-    if (version != kLogicalVersion) {
-      throw trace::TraceError(
-          fmt::format("{}: unsupported logical trace version {} (this tiersim reads version {})",
-                      path, version, kLogicalVersion));
+    if (version < kLogicalMinVersion || version > kLogicalVersion) {
+      throw trace::TraceError(fmt::format(
+          "{}: unsupported logical trace version {} (this tiersim reads versions {} to {})", path,
+          version, kLogicalMinVersion, kLogicalVersion));
     }
+    version_ = version;
     for (const char* ds : {"requests", "prefix_blocks", "accesses"}) {
       if (!file_.nameExists(ds)) not_logical(fmt::format("missing /{}", ds));
     }
     if (file_.attrExists("model")) header_.model = read_string_attr(file_, "model");
     if (file_.attrExists("generator")) header_.generator = read_string_attr(file_, "generator");
-    requests_ = BlockReader<RequestRow>(file_, "requests", request_type(false));
+    requests_ = BlockReader<RequestRow>(file_, "requests", request_type(false, version_));
     prefix_ = BlockReader<std::uint64_t>(file_, "prefix_blocks", H5::PredType::NATIVE_UINT64);
     accesses_ = BlockReader<AccessRow>(file_, "accesses", access_type(false));
   } catch (const H5::Exception& e) {
@@ -67,6 +68,9 @@ bool Hdf5LogicalReader::next_request(Request& out) {
     out.arrival = Time::ps(row.arrival_ps);
     out.prompt_tokens = row.prompt_tokens;
     out.output_tokens = row.output_tokens;
+    out.user = version_ >= 2 ? row.user : kNoUser;
+    out.after = version_ >= 2 ? row.after : kNoAfter;
+    out.think = version_ >= 2 ? Time::ps(row.think_ps) : Time::zero();
     out.prefix_blocks.resize(row.prefix_count);
     for (std::uint64_t& b : out.prefix_blocks) {
       if (!prefix_.next(b)) {

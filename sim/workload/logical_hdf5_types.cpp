@@ -4,8 +4,9 @@
 
 namespace tiersim::workload::h5 {
 
-H5::CompType request_type(bool file) {
+H5::CompType request_type(bool file, int version) {
   using P = H5::PredType;
+  const bool v2 = version >= 2;
   if (!file) {
     H5::CompType t(sizeof(RequestRow));
     t.insertMember("id", offsetof(RequestRow, id), P::NATIVE_UINT64);
@@ -13,14 +14,24 @@ H5::CompType request_type(bool file) {
     t.insertMember("prompt_tokens", offsetof(RequestRow, prompt_tokens), P::NATIVE_UINT32);
     t.insertMember("output_tokens", offsetof(RequestRow, output_tokens), P::NATIVE_UINT32);
     t.insertMember("prefix_count", offsetof(RequestRow, prefix_count), P::NATIVE_UINT32);
+    if (v2) {
+      t.insertMember("user", offsetof(RequestRow, user), P::NATIVE_UINT64);
+      t.insertMember("after", offsetof(RequestRow, after), P::NATIVE_UINT64);
+      t.insertMember("think_ps", offsetof(RequestRow, think_ps), P::NATIVE_INT64);
+    }
     return t;
   }
-  H5::CompType t(std::size_t{28});
+  H5::CompType t(std::size_t{v2 ? 52u : 28u});
   t.insertMember("id", 0, P::STD_U64LE);
   t.insertMember("arrival_ps", 8, P::STD_I64LE);
   t.insertMember("prompt_tokens", 16, P::STD_U32LE);
   t.insertMember("output_tokens", 20, P::STD_U32LE);
   t.insertMember("prefix_count", 24, P::STD_U32LE);
+  if (v2) {
+    t.insertMember("user", 28, P::STD_U64LE);
+    t.insertMember("after", 36, P::STD_U64LE);
+    t.insertMember("think_ps", 44, P::STD_I64LE);
+  }
   return t;
 }
 

@@ -89,7 +89,8 @@ void Hdf5LogicalWriter::write_request(const Request& r) {
   }
   try {
     requests_.push(RequestRow{r.id, r.arrival.ps(), r.prompt_tokens, r.output_tokens,
-                              static_cast<std::uint32_t>(r.prefix_blocks.size())});
+                              static_cast<std::uint32_t>(r.prefix_blocks.size()), r.user, r.after,
+                              r.think.ps()});
     for (const std::uint64_t b : r.prefix_blocks) prefix_.push(b);
   } catch (const H5::Exception& e) {
     fail(e);

@@ -19,10 +19,16 @@ std::string format_header(const LogicalHeader& h) {
 }
 
 std::string format_request(const Request& r) {
-  return fmt::format(
+  std::string s = fmt::format(
       "{{\"request\": {}, \"arrival_ps\": {}, \"prompt\": {}, \"output\": {}, \"prefix\": "
-      "[{}]}}",
+      "[{}]",
       r.id, r.arrival.ps(), r.prompt_tokens, r.output_tokens, fmt::join(r.prefix_blocks, ", "));
+  if (r.user != kNoUser) s += fmt::format(", \"user\": {}", r.user);
+  if (r.after != kNoAfter) {
+    s += fmt::format(", \"after\": {}, \"think_ps\": {}", r.after, r.think.ps());
+  }
+  s += '}';
+  return s;
 }
 
 std::string format_access(const Access& a) {
@@ -126,10 +132,11 @@ JsonlLogicalReader::JsonlLogicalReader(const std::string& path) : text_(path) {
                     path, kLogicalFormat));
   }
   const json::Value* v = h.find("version");
-  if (v == nullptr || v->text != std::to_string(kLogicalVersion)) {
-    throw trace::TraceError(
-        fmt::format("{}: unsupported logical trace version {} (this tiersim reads version {})",
-                    path, v == nullptr ? "?" : v->text, kLogicalVersion));
+  const auto version = v == nullptr ? std::nullopt : json::as_uint(v->text);
+  if (!version || *version < kLogicalMinVersion || *version > kLogicalVersion) {
+    throw trace::TraceError(fmt::format(
+        "{}: unsupported logical trace version {} (this tiersim reads versions {} to {})", path,
+        v == nullptr ? "?" : v->text, kLogicalMinVersion, kLogicalVersion));
   }
   if (const json::Value* m = h.find("model")) header_.model = m->text;
   if (const json::Value* g = h.find("generator")) header_.generator = g->text;
@@ -190,6 +197,14 @@ bool JsonlLogicalReader::next_request(Request& out) {
       if (!b) fail("prefix block ids must be unsigned integers");
       out.prefix_blocks.push_back(*b);
     }
+  }
+  out.user = field<std::uint64_t>(obj_, "user", kNoUser, false, fail);
+  out.after = field<std::uint64_t>(obj_, "after", kNoAfter, false, fail);
+  out.think = Time::zero();
+  if (const json::Value* t = obj_.find("think_ps")) {
+    const auto think = json::as_int(t->text);
+    if (!think || *think < 0) fail("'think_ps' is not a non-negative integer");
+    out.think = Time::ps(*think);
   }
   if (const auto what = rules_.check_request(out)) fail(*what);
   have_line_ = false;

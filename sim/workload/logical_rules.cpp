@@ -9,9 +9,9 @@ namespace tiersim::workload {
 
 namespace {
 
-constexpr std::array<std::string_view, kAccessKinds> kNames = {
-    "step",     "weight",     "expert",  "neurons", "kv_read",
-    "kv_write", "activation", "compute", "kv_pages"};
+constexpr std::array<std::string_view, kAccessKinds> kNames = {"step",       "weight",  "expert",
+                                                               "neurons",    "kv_read", "kv_write",
+                                                               "activation", "compute", "kv_pages"};
 
 }  // namespace
 

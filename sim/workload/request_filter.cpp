@@ -16,6 +16,11 @@ std::uint32_t scaled(std::uint32_t v, double s) {
   return static_cast<std::uint32_t>(x);
 }
 
+Time scaled_time(Time t, double rate_scale) {
+  if (rate_scale == 1.0) return t;
+  return Time::ps(static_cast<std::int64_t>(std::floor(static_cast<double>(t.ps()) / rate_scale)));
+}
+
 }  // namespace
 
 FilteredSource::FilteredSource(std::unique_ptr<RequestSource> inner, RequestFilterOptions o)
@@ -37,12 +42,8 @@ bool FilteredSource::next(Request& out) {
       break;
     }
     const Time rel = out.arrival - o_.window_start;
-    if (o_.rate_scale != 1.0) {
-      out.arrival = Time::ps(
-          static_cast<std::int64_t>(std::floor(static_cast<double>(rel.ps()) / o_.rate_scale)));
-    } else {
-      out.arrival = rel;
-    }
+    out.arrival = scaled_time(rel, o_.rate_scale);
+    out.think = scaled_time(out.think, o_.rate_scale);
     out.prompt_tokens = scaled(out.prompt_tokens, o_.length_scale);
     out.output_tokens = scaled(out.output_tokens, o_.length_scale);
     if (o_.max_prompt > 0) out.prompt_tokens = std::min(out.prompt_tokens, o_.max_prompt);
@@ -54,6 +55,19 @@ bool FilteredSource::next(Request& out) {
     const std::size_t blocks =
         (std::size_t{out.prompt_tokens} + kPrefixBlockTokens - 1) / kPrefixBlockTokens;
     if (out.prefix_blocks.size() > blocks) out.prefix_blocks.resize(blocks);
+    if (out.user != kNoUser) {
+      renumbered_[out.id] = id_;
+      if (out.after != kNoAfter) {
+        const auto it = renumbered_.find(out.after);
+        if (it == renumbered_.end()) {
+          out.after = kNoAfter;
+          out.think = Time::zero();
+        } else {
+          out.after = it->second;
+          renumbered_.erase(it);  // a user's chain names each request once
+        }
+      }
+    }
     out.id = id_++;
     return true;
   }

@@ -11,11 +11,15 @@
 //  5. max_context (0 = none; usually the model's): prompt is clipped to max_context - 1, then
 //     output to max_context - prompt;
 //  prefix_blocks are cut to the blocks the (clipped) prompt still covers. Ids are renumbered
-//  from 0.
+//  from 0; a closed-loop request's `after` follows its predecessor's new id, or is cleared when
+//  the window dropped the predecessor (the request then starts its user's chain at its arrival),
+//  and its think time is divided by rate_scale like the arrivals. Memory: one map entry per
+//  closed-loop request passed.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <unordered_map>
 
 #include "sim/workload/request.h"
 
@@ -42,6 +46,7 @@ class FilteredSource final : public RequestSource {
   RequestFilterOptions o_;
   std::uint64_t id_ = 0;
   bool done_ = false;
+  std::unordered_map<std::uint64_t, std::uint64_t> renumbered_;  // closed loop: old -> new id
 };
 
 }  // namespace tiersim::workload

@@ -10,6 +10,11 @@ void RequestStats::add(const Request& r) {
   last_ = r.arrival;
   prompt_.push_back(r.prompt_tokens);
   output_.push_back(r.output_tokens);
+  if (r.user != kNoUser) users_.insert(r.user);
+  if (r.after != kNoAfter) {
+    ++dependent_;
+    think_total_ += r.think;
+  }
   std::vector<std::uint64_t> fresh;
   for (const std::uint64_t b : r.prefix_blocks) {
     ++block_refs_;
@@ -26,6 +31,10 @@ double RequestStats::arrival_rate() const {
   const Time span = last_ - first_;
   if (count() < 2 || span.ps() <= 0) return 0.0;
   return static_cast<double>(count() - 1) / span.as_seconds();
+}
+
+double RequestStats::mean_think_seconds() const {
+  return dependent_ == 0 ? 0.0 : think_total_.as_seconds() / static_cast<double>(dependent_);
 }
 
 double RequestStats::prefix_reuse_ratio() const {

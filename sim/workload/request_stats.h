@@ -41,6 +41,10 @@ class RequestStats {
   [[nodiscard]] std::uint64_t reused_block_refs() const { return reused_refs_; }
   [[nodiscard]] std::uint64_t distinct_blocks() const { return seen_.size(); }
   [[nodiscard]] double prefix_reuse_ratio() const;
+  // Closed loop: distinct users, requests with `after`, and their mean think time.
+  [[nodiscard]] std::uint64_t users() const { return users_.size(); }
+  [[nodiscard]] std::uint64_t dependent() const { return dependent_; }
+  [[nodiscard]] double mean_think_seconds() const;
 
   // Linear-interpolation quantile of `values` (copied and sorted); q in [0, 1].
   [[nodiscard]] static double quantile(std::vector<std::uint32_t> values, double q);
@@ -55,6 +59,9 @@ class RequestStats {
   std::set<std::uint64_t> seen_;
   std::uint64_t block_refs_ = 0;
   std::uint64_t reused_refs_ = 0;
+  std::set<std::uint64_t> users_;
+  std::uint64_t dependent_ = 0;
+  Time think_total_;
 };
 
 }  // namespace tiersim::workload

@@ -126,6 +126,75 @@ bool SyntheticSource::next(Request& out) {
   out.prompt_tokens = o_.prompt.sample(rng_);
   out.output_tokens = o_.output.sample(rng_);
   out.prefix_blocks.clear();
+  out.user = kNoUser;
+  out.after = kNoAfter;
+  out.think = Time::zero();
+  return true;
+}
+
+}  // namespace tiersim::workload
+
+namespace tiersim::workload {
+
+Arrivals parse_think(const std::string& spec) {
+  const auto p = split(spec);
+  Arrivals a;
+  if (p[0] == "exp" && p.size() == 2) {
+    a.kind = Arrivals::Kind::kPoisson;
+  } else if (p[0] == "fixed" && p.size() == 2) {
+    a.kind = Arrivals::Kind::kFixed;
+  } else if (p[0] == "gamma" && p.size() == 3) {
+    a.kind = Arrivals::Kind::kGamma;
+    a.cv = number(p[2], spec);
+  } else {
+    throw std::invalid_argument("expected think times exp:MEAN, gamma:MEAN:CV or fixed:S, got '" +
+                                spec + "'");
+  }
+  const double mean = number(p[1], spec);
+  if (mean <= 0 || (a.kind == Arrivals::Kind::kGamma && a.cv <= 0)) {
+    throw std::invalid_argument("think mean and cv must be > 0 in '" + spec + "'");
+  }
+  a.rate = 1.0 / mean;
+  return a;
+}
+
+ClosedLoopSource::ClosedLoopSource(ClosedLoopOptions o) : o_(std::move(o)) {
+  if (o_.users == 0) throw std::invalid_argument("closed loop needs at least one user");
+  users_.reserve(o_.users);
+  for (std::uint64_t u = 0; u < o_.users; ++u) {
+    User user{Rng(derive_seed(o_.seed, u + 1)), Time::zero(), Time::zero()};
+    user.think = o_.think.gap(user.rng);
+    user.next = user.think;
+    users_.push_back(std::move(user));
+  }
+}
+
+bool ClosedLoopSource::next(Request& out) {
+  User* best = nullptr;
+  std::uint64_t best_u = 0;
+  for (std::uint64_t u = 0; u < users_.size(); ++u) {
+    User& user = users_[u];
+    if (user.issued >= o_.per_user) continue;
+    if (best == nullptr || user.next < best->next) {
+      best = &user;
+      best_u = u;
+    }
+  }
+  if (best == nullptr) return false;
+  out.id = id_++;
+  out.arrival = best->next;
+  out.user = best_u;
+  out.after = best->last_id;
+  out.think = best->last_id == kNoAfter ? Time::zero() : best->think;
+  out.prompt_tokens = o_.prompt.sample(best->rng);
+  out.output_tokens = o_.output.sample(best->rng);
+  out.prefix_blocks.clear();
+  best->last_id = out.id;
+  ++best->issued;
+  if (best->issued < o_.per_user) {
+    best->think = o_.think.gap(best->rng);
+    best->next = best->next + best->think;
+  }
   return true;
 }
 

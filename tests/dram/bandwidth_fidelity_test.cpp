@@ -2,6 +2,8 @@
 // figures themselves: bench/dram_bench.cpp). Short traces so the suite stays fast.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "tests/dram/dram_test_util.h"
 #include "tests/dram/dram_traces.h"
 
@@ -27,6 +29,30 @@ TEST(DramBandwidth, Ddr5ChannelSequentialAtLeast85PercentOfPeak) {
   EXPECT_GE(sequential_fraction(spec, true, 1024), 0.85);
 }
 
+// Every other preset streams at >= 85% of its peak in both fidelities (refresh off), and the
+// peak is the nominal one (data buses x width x data rate).
+struct PresetPeak {
+  std::string file;
+  double peak_gbps;
+};
+class PresetBandwidth : public ::testing::TestWithParam<PresetPeak> {};
+
+TEST_P(PresetBandwidth, SequentialAtLeast85PercentOfPeak) {
+  const DramSpec spec = load_preset(GetParam().file, "refresh: {mode: none}");
+  EXPECT_NEAR(spec.peak_bandwidth().as_GBps(), GetParam().peak_gbps, GetParam().peak_gbps * 0.002);
+  EXPECT_GE(sequential_fraction(spec, false, 1024), 0.85);
+  EXPECT_GE(sequential_fraction(spec, true, 1024), 0.85);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Presets, PresetBandwidth,
+    ::testing::Values(PresetPeak{"hbm2_2000.yaml", 256.0}, PresetPeak{"hbm2e_3200.yaml", 409.6},
+                      PresetPeak{"hbm3e_9600.yaml", 1228.8}, PresetPeak{"ddr4_3200.yaml", 25.6},
+                      PresetPeak{"ddr5_5600.yaml", 44.8}, PresetPeak{"lpddr5_6400.yaml", 51.2}),
+    [](const ::testing::TestParamInfo<PresetPeak>& i) {
+      return i.param.file.substr(0, i.param.file.find('.'));
+    });
+
 TEST(DramBandwidth, Hbm3RefreshLossCloseToRfcOverRefi) {
   const DramSpec off = load_preset("hbm3_6400.yaml", "refresh: {mode: none}");
   const DramSpec on = load_preset("hbm3_6400.yaml");
@@ -39,10 +65,10 @@ TEST(DramBandwidth, Hbm3RefreshLossCloseToRfcOverRefi) {
   }
 }
 
-// Fast within 5% of detailed (total time and average bandwidth) on the traces where the
-// in-order fast model and FR-FCFS agree. Known gaps (see docs/models/dram.md): random and
-// row-conflict-heavy saturating traces, where FR-FCFS reorders across requests, and the 2:1
-// read/write mix on short traces (3% over 20000 requests, 6-7% over 3000).
+// Fast within 5% of detailed (total time and average bandwidth) on HBM3 device traces, 3000
+// requests of 4 KiB every 5 ns (refresh on). Known gaps (docs/models/dram.md): random and the
+// 2:1 read/write mix at saturation, where FR-FCFS reorders ACTs across banks and the fast model
+// does not (fast +32% / +15% in total time); they run as KnownGap below, disabled.
 class FastVsDetailed : public ::testing::TestWithParam<Pattern> {};
 
 TEST_P(FastVsDetailed, TotalTimeWithin5Percent) {
@@ -51,16 +77,22 @@ TEST_P(FastVsDetailed, TotalTimeWithin5Percent) {
   const auto trace = make_trace(spec, map, GetParam(), 3000, Bytes::KiB(4), Time::ns(5));
   const TraceRun d = run_trace(spec, map, trace, true);
   const TraceRun f = run_trace(spec, map, trace, false);
+  std::printf("%s: time error %+.2f%%, bandwidth error %+.2f%%\n", pattern_name(GetParam()),
+              (f.end.as_us() / d.end.as_us() - 1.0) * 100.0, (f.gbps() / d.gbps() - 1.0) * 100.0);
   EXPECT_NEAR(f.end.as_us() / d.end.as_us(), 1.0, 0.05);
   EXPECT_NEAR(f.gbps() / d.gbps(), 1.0, 0.05);
 }
 
+std::string trace_name(const ::testing::TestParamInfo<Pattern>& i) {
+  return pattern_name(i.param);
+}
+
 INSTANTIATE_TEST_SUITE_P(Hbm3, FastVsDetailed,
                          ::testing::Values(Pattern::kSequential, Pattern::kStrided,
-                                           Pattern::kBursty),
-                         [](const ::testing::TestParamInfo<Pattern>& i) {
-                           return std::string(pattern_name(i.param));
-                         });
+                                           Pattern::kRowConflict, Pattern::kBursty),
+                         trace_name);
+INSTANTIATE_TEST_SUITE_P(DISABLED_KnownGap, FastVsDetailed,
+                         ::testing::Values(Pattern::kRandom, Pattern::kMixed), trace_name);
 
 }  // namespace
 }  // namespace tiersim::models::dram::test

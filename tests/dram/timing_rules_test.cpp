@@ -1,13 +1,13 @@
-// Every constraint of the HBM3 and DDR5 presets (and the main ones of the others): after the
-// rule's `from` command, its `to` command is legal at exactly the bound and illegal one cycle
+// Every constraint of every preset (HBM2, HBM2E, HBM3, HBM3E, DDR4, DDR5-4800/5600, LPDDR5): after
+// the rule's `from` command, its `to` command is legal at exactly the bound and illegal one cycle
 // earlier (TimingState, the engine both fidelities use). Test names are the rule names, e.g.
 // Hbm3/TimingRule.LegalAtBoundIllegalOneEarlier/ActToRd_SameBank_tRCDRD.
 //
 // The second command's target is chosen where the rule is the binding one: a sibling rule aims at
 // another node of its level; any other rule at the node under the rule's level where the table
 // gives the smallest distance (so a rule dominated everywhere by another fails here). Window
-// rules (tFAW) first issue `window` commands to different bank groups at the shortest legal
-// spacing.
+// rules (tFAW) first issue `window` commands to different bank groups (then banks) of one rank at
+// the shortest legal spacing.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -57,15 +57,16 @@ TEST_P(TimingRule, LegalAtBoundIllegalOneEarlier) {
       DramAddress base;
       DramAddress target;
       if (c.window > 1) {
-        // `window` commands to bank groups 0, 1, ... (then the next rank / bank), spaced by the
+        // `window` commands to bank groups 0, 1, ... (then the next bank / rank), spaced by the
         // table's distance between consecutive ones; the target is the next such bank.
         const auto nth = [&](std::uint32_t j) {
           DramAddress a;
           const std::uint32_t nbg = spec.org.count[index(Level::kBankGroup)];
           const std::uint32_t nra = spec.org.count[index(Level::kRank)];
+          const std::uint32_t nba = spec.org.count[index(Level::kBank)];
           a[Level::kBankGroup] = j % nbg;
-          a[Level::kRank] = (j / nbg) % nra;
-          a[Level::kBank] = (j / nbg / nra) % spec.org.count[index(Level::kBank)];
+          a[Level::kBank] = (j / nbg) % nba;
+          a[Level::kRank] = (j / nbg / nba) % nra;
           return a;
         };
         Cycle at = kT;
@@ -104,6 +105,19 @@ std::string rule_name(const ::testing::TestParamInfo<RuleCase>& info) {
 INSTANTIATE_TEST_SUITE_P(Hbm3, TimingRule, ::testing::ValuesIn(rules_of("hbm3_6400.yaml")),
                          rule_name);
 INSTANTIATE_TEST_SUITE_P(Ddr5, TimingRule, ::testing::ValuesIn(rules_of("ddr5_4800.yaml")),
+                         rule_name);
+// The other presets: every rule of their tables (their main constraints and the rest).
+INSTANTIATE_TEST_SUITE_P(Hbm2, TimingRule, ::testing::ValuesIn(rules_of("hbm2_2000.yaml")),
+                         rule_name);
+INSTANTIATE_TEST_SUITE_P(Hbm2e, TimingRule, ::testing::ValuesIn(rules_of("hbm2e_3200.yaml")),
+                         rule_name);
+INSTANTIATE_TEST_SUITE_P(Hbm3e, TimingRule, ::testing::ValuesIn(rules_of("hbm3e_9600.yaml")),
+                         rule_name);
+INSTANTIATE_TEST_SUITE_P(Ddr4, TimingRule, ::testing::ValuesIn(rules_of("ddr4_3200.yaml")),
+                         rule_name);
+INSTANTIATE_TEST_SUITE_P(Ddr5_5600, TimingRule, ::testing::ValuesIn(rules_of("ddr5_5600.yaml")),
+                         rule_name);
+INSTANTIATE_TEST_SUITE_P(Lpddr5, TimingRule, ::testing::ValuesIn(rules_of("lpddr5_6400.yaml")),
                          rule_name);
 
 }  // namespace

@@ -83,11 +83,11 @@ TEST_F(Cli, AddressOutsideTheTargetIsARuntimeErrorNamingTheRecord) {
 }
 
 TEST_F(Cli, CtrlCStopsARunCleanlyWithNothingWritten) {
-  // A run that would take minutes, interrupted after half a second: exit status 130, a message,
+  // A run that would take minutes, interrupted after 1.5 s: exit status 130, a message,
   // and neither a results file nor its temp file left behind.
   const auto r =
       run_command("cd " + shell_quote(dir_.path().string()) +
-                  " && timeout --preserve-status -s INT 0.5 " + shell_quote(TIERSIM_BINARY) +
+                  " && timeout --preserve-status -s INT 1.5 " + shell_quote(TIERSIM_BINARY) +
                   " run " + shell_quote(source_dir() + "/configs/experiments/quickstart.yaml") +
                   " --set workloads.1.requests=100000000 -q --no-progress -o out.h5");
   EXPECT_EQ(r.exit_code, 130);

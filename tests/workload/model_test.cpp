@@ -74,6 +74,29 @@ TEST(ModelDerived, PublishedParameterCounts) {
   EXPECT_EQ(preset("opt-13b").total_params(), 12'853'473'280u);    // "12.85B"
 }
 
+TEST(ModelDerived, GlamHandCounts) {
+  // GLaM 64B/64E (configs/models/glam-64b-64e.yaml): 64 layers of Q, K, V, O 8192 x (128 heads
+  // x 128) = 8192 x 16384 attention; 32 dense
+  // and 32 MoE layers (moe_every 2) of 2 x 8192 x 32768 FFN per expert, 64 experts, a
+  // 8192 x 64 router; 2 RMSNorms a layer + the final one; untied 256,000 x 8192 embeddings.
+  const ModelSpec m = preset("glam-64b-64e");
+  EXPECT_EQ(m.expert_weight_bytes().count(), 2ull * 8192 * 32768 * 2);  // bf16: 1 GiB
+  EXPECT_FALSE(m.is_moe_layer(0));
+  EXPECT_TRUE(m.is_moe_layer(1));
+  const std::uint64_t attention = 64ull * 4 * 8192 * 16384;
+  const std::uint64_t ffn = 2ull * 8192 * 32768;
+  const std::uint64_t total = attention + 32 * ffn + 32 * 64 * ffn + 32ull * 8192 * 64 +
+                              (2ull * 64 + 1) * 8192 + 2ull * 256000 * 8192;
+  EXPECT_EQ(m.total_params(), total);
+  EXPECT_EQ(total, 1'155'263'373'312u);  // the paper rounds to 1.2T
+  // Active per token (model.h: no norms, no embedding table, the LM head): the paper says 96.6B,
+  // counting the GLU gate of the dense FFNs that this schema cannot express.
+  EXPECT_EQ(m.active_params_per_token(),
+            attention + 32 * ffn + 32 * 2 * ffn + 32ull * 8192 * 64 + 256000ull * 8192);
+  EXPECT_EQ(m.active_params_per_token(), 88'013'275'136u);
+  EXPECT_EQ(m.kv_bytes_per_token().count(), 2ull * 64 * 128 * 128 * 2);  // 4 MiB a token
+}
+
 TEST(ModelDerived, Flops) {
   const ModelSpec m = preset("llama-3-8b");
   const std::uint64_t active = m.active_params_per_token();
@@ -84,9 +107,10 @@ TEST(ModelDerived, Flops) {
 }
 
 TEST(ModelPresets, EveryPresetLoadsAndNamesItsSource) {
-  for (const char* name : {"opt-1.3b", "opt-6.7b", "opt-13b", "opt-30b", "opt-66b", "opt-175b",
-                           "llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3-8b", "llama-3-70b",
-                           "mixtral-8x7b", "falcon-7b", "phi-2", "persimmon-8b", "grok-1"}) {
+  for (const char* name :
+       {"opt-1.3b", "opt-6.7b", "opt-13b", "opt-30b", "opt-66b", "opt-175b", "llama-2-7b",
+        "llama-2-13b", "llama-2-70b", "llama-3-8b", "llama-3-70b", "mixtral-8x7b", "falcon-7b",
+        "phi-2", "persimmon-8b", "grok-1", "glam-64b-64e"}) {
     const ModelSpec m = preset(name);
     EXPECT_FALSE(m.source.empty()) << name;
     EXPECT_EQ(m.heads % m.kv_heads, 0u) << name;
