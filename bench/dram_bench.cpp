@@ -7,6 +7,7 @@
 #include <string>
 #include <systemc>
 
+#include "sim/kernel/sc_entry.h"
 #include "tests/dram/dram_test_util.h"
 #include "tests/dram/dram_traces.h"
 
@@ -112,4 +113,8 @@ int sc_main(int argc, char* argv[]) {
     }
   }
   return 0;
+}
+
+int main(int argc, char* argv[]) {
+  return tiersim::kernel::systemc_main(argc, argv);
 }

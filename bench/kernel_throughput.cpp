@@ -15,6 +15,8 @@
 #include <string>
 #include <systemc>
 
+#include "sim/kernel/sc_entry.h"
+
 #include "sim/config/loader.h"
 #include "sim/run/experiment.h"
 
@@ -59,6 +61,5 @@ output: {{requests: false}}
 }
 
 int main(int argc, char* argv[]) {
-  ::setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
-  return sc_core::sc_elab_and_sim(argc, argv);
+  return tiersim::kernel::systemc_main(argc, argv);
 }

@@ -12,6 +12,8 @@
 #include <string>
 #include <systemc>
 
+#include "sim/kernel/sc_entry.h"
+
 #include "models/sram/sectored_cache.h"
 #include "models/sram/streaming_passes.h"
 #include "sim/config/loader.h"
@@ -57,6 +59,5 @@ int sc_main(int argc, char* argv[]) {
 }
 
 int main(int argc, char* argv[]) {
-  ::setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
-  return sc_core::sc_elab_and_sim(argc, argv);
+  return tiersim::kernel::systemc_main(argc, argv);
 }

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <systemc>
 
+#include "sim/kernel/sc_entry.h"
+
 #include "sim/cli/commands.h"
 
 int sc_main(int argc, char* argv[]) {
@@ -10,6 +12,5 @@ int sc_main(int argc, char* argv[]) {
 }
 
 int main(int argc, char* argv[]) {
-  ::setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
-  return sc_core::sc_elab_and_sim(argc, argv);
+  return tiersim::kernel::systemc_main(argc, argv);
 }

@@ -5,12 +5,13 @@
 #include <cstdlib>
 #include <systemc>
 
+#include "sim/kernel/sc_entry.h"
+
 int sc_main(int argc, char* argv[]) {
   testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }
 
 int main(int argc, char* argv[]) {
-  ::setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
-  return sc_core::sc_elab_and_sim(argc, argv);
+  return tiersim::kernel::systemc_main(argc, argv);
 }
