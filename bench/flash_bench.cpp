@@ -1,0 +1,189 @@
+// Flash SSD and CSD figures (issue 5), from the models alone (no fabric): the 980 PRO preset's
+// QD1 latency breakdown, sequential/random throughput vs queue depth with the PCIe 4.0 x4 host
+// link composed as a gap-filling timeline of PcieProtocol wire bytes, greedy-GC write
+// amplification vs the analytical estimate, and the InstInfer-like CSD engine figures.
+// Usage: tiersim_flash_bench. Asserts nothing (tests/flash and tests/csd check the bounds);
+// bench/flash_bench.sh prints the same figures through the CLI with the fabric's link model.
+#include <fmt/format.h>
+
+#include <random>
+#include <systemc>
+
+#include "models/csd/csd.h"
+#include "models/flash/ftl.h"
+#include "models/link/pcie_protocol.h"
+#include "sim/kernel/sc_entry.h"
+#include "tests/flash/flash_test_util.h"
+
+using namespace tiersim;
+using namespace tiersim::models;
+using namespace tiersim::models::flash;
+
+namespace {
+
+const std::string kPreset = "configs/flash/samsung_980pro_2tb.yaml";
+
+PcieParams host_link() {
+  PcieParams p;
+  p.generation = 4;
+  p.lanes = 4;
+  p.max_payload = Bytes(128);
+  p.read_completion = Bytes(128);
+  return p;
+}
+const Time kLinkLatency = Time::ns(500);  // configs/systems/ssd_980pro_host.yaml
+
+// Closed loop at queue depth qd: request over the link, the drive, completions over the link.
+double host_rate(std::uint32_t qd, std::uint64_t n, std::uint64_t size, bool random, double* gbps) {
+  SsdModel m = test::load_ssd(kPreset);
+  const PcieProtocol pcie(host_link());
+  IntervalTimeline down;
+  IntervalTimeline up;
+  const Time req =
+      pcie.raw_bandwidth().transfer_time(pcie.wire_bytes(kernel::Flow::kReadRequest, Bytes(size)));
+  const Time data =
+      pcie.raw_bandwidth().transfer_time(pcie.wire_bytes(kernel::Flow::kReadData, Bytes(size)));
+  std::mt19937_64 rng(1);
+  const std::uint64_t slots = 1000000000000ull / size;
+  const auto r = test::closed_loop(qd, n, [&](std::uint64_t i, Time at) {
+    const std::uint64_t addr = random ? (rng() % slots) * size : i * size;
+    const Time arrive = down.reserve(at, req) + req + kLinkLatency;
+    const FlashTiming t = m.read(addr, Bytes(size), arrive, at);
+    const Time s = up.reserve(t.first, data);
+    return max(s + data, t.last) + kLinkLatency;
+  });
+  *gbps = static_cast<double>(n * size) / (r.end.as_seconds() * 1e9);
+  return static_cast<double>(n) / r.end.as_seconds();
+}
+
+void ssd_figures() {
+  SsdModel m = test::load_ssd(kPreset);
+  const NandParams& p = m.array().params();
+  const PcieProtocol pcie(host_link());
+  const Time xfer = p.command_overhead + p.channel_bandwidth().transfer_time(Bytes::KiB(4));
+  const Time link =
+      pcie.raw_bandwidth().transfer_time(
+          pcie.wire_bytes(kernel::Flow::kReadRequest, Bytes::KiB(4))) +
+      pcie.raw_bandwidth().transfer_time(pcie.wire_bytes(kernel::Flow::kReadData, Bytes::KiB(4))) +
+      2 * kLinkLatency;
+  const Time ctrl = m.controller().latency;
+  fmt::print("== Samsung 980 PRO 2 TB preset ({})\n", kPreset);
+  fmt::print("QD1 4 KiB random read latency breakdown (us):\n");
+  fmt::print("  {:<10} {:>10} {:>8} {:>9} {:>8} {:>8}\n", "page", "controller", "tR", "transfer",
+             "PCIe", "total");
+  const char* names[] = {"LSB", "CSB", "MSB"};
+  for (std::size_t i = 0; i < p.read.size(); ++i) {
+    const Time total = ctrl + p.read[i] + xfer + link;
+    fmt::print("  {:<10} {:>10.2f} {:>8.2f} {:>9.2f} {:>8.2f} {:>8.2f}\n", names[i], ctrl.as_us(),
+               p.read[i].as_us(), xfer.as_us(), link.as_us(), total.as_us());
+  }
+  const Time mean = ctrl + p.mean_read() + xfer + link;
+  fmt::print("  {:<10} {:>10.2f} {:>8.2f} {:>9.2f} {:>8.2f} {:>8.2f}\n", "mean", ctrl.as_us(),
+             p.mean_read().as_us(), xfer.as_us(), link.as_us(), mean.as_us());
+  double gbps = 0;
+  host_rate(32, 20000, 128 << 10, false, &gbps);
+  fmt::print("128 KiB sequential read, QD32, host side: {:.3f} GB/s (datasheet 7.0: {:+.1f}%)\n",
+             gbps, 100.0 * (gbps / 7.0 - 1.0));
+  fmt::print("4 KiB random read IOPS vs QD, host side (die ceiling 32 / {:.2f} us = {:.0f}K):\n",
+             p.mean_read().as_us(), 32.0 / p.mean_read().as_seconds() / 1e3);
+  for (std::uint32_t qd : {1u, 32u, 128u, 512u, 1024u}) {
+    const double iops = host_rate(qd, qd == 1 ? 5000 : 200000, 4096, true, &gbps);
+    fmt::print("  QD{:<5} {:>8.0f}K IOPS  ({:+.1f}% vs datasheet 1,000K)\n", qd, iops / 1e3,
+               100.0 * (iops / 1e6 - 1.0));
+  }
+}
+
+void wa_figures() {
+  fmt::print("\n== Greedy GC write amplification, uniform random page writes\n");
+  fmt::print("  2048 blocks x 64 pages, filled, 3x logical of warm-up, 4x logical measured\n");
+  fmt::print("  {:<8} {:>8} {:>10} {:>12} {:>14}\n", "alpha", "spare", "measured", "Desnoyers",
+             "Agarwal-Marrow");
+  for (double alpha : {1.07, 1.1, 1.28, 1.5, 2.0}) {
+    FtlParams fp;
+    fp.blocks = 2048;
+    fp.pages_per_block = 64;
+    fp.logical_pages = static_cast<std::uint64_t>(2048.0 * 64.0 / alpha);
+    Ftl f(fp);
+    f.precondition(1.0, 3 * fp.logical_pages, 7);
+    std::mt19937_64 rng(11);
+    for (std::uint64_t i = 0; i < 4 * fp.logical_pages; ++i) f.write(rng() % fp.logical_pages);
+    const double rho = alpha - 1.0;
+    fmt::print("  {:<8.2f} {:>7.0f}% {:>10.3f} {:>12.3f} {:>14.3f}\n", alpha, 100 * rho,
+               f.write_amplification(), Ftl::greedy_wa_estimate(alpha), (1.0 + rho) / (2.0 * rho));
+  }
+}
+
+void gc_figures() {
+  // tests/flash/ssd_gc_test.cpp's drive: 980 PRO timing, 2 ch x 2 dies x 1 plane x 64 blocks x
+  // 32 pages of 16 KiB, 112 MiB host capacity; 90% fill, random 16 KiB writes at QD16.
+  SsdModel m = test::load_ssd(kPreset,
+                              "nand: {channels: 2, ways: 2, planes: 1, blocks_per_plane: 64, "
+                              "pages_per_block: 32}\n"
+                              "controller: {capacity: 117440512 B, ftl: true}");
+  m.ftl()->precondition(0.9, 0, 1);
+  const std::uint64_t pages = 117440512 / 16384;
+  std::mt19937_64 rng(5);
+  auto write = [&](std::uint64_t, Time at) {
+    return m.write((rng() % pages) * 16384, Bytes::KiB(16), at, at, at).last;
+  };
+  const auto fresh = test::closed_loop(16, 300, write);
+  const auto warm = test::closed_loop(16, 20000, write, fresh.end);
+  m.ftl()->reset_counters();
+  const Time gc0 = m.gc_busy();
+  const auto steady = test::closed_loop(16, 5000, write, warm.end);
+  const Time span = steady.end - warm.end;
+  fmt::print("\n== GC on the write path (small drive, 90% fill, random 16 KiB writes, QD16)\n");
+  fmt::print("  fresh (first 300 writes, no GC): {:.0f} writes/s\n",
+             300.0 / fresh.end.as_seconds());
+  fmt::print(
+      "  steady (5000 writes after 20000): {:.0f} writes/s, WA {:.3f}, {} GC runs, GC die "
+      "time share {:.1f}%\n",
+      5000.0 / span.as_seconds(), m.ftl()->write_amplification(), m.ftl()->gc_runs(),
+      100.0 * (m.gc_busy() - gc0).as_seconds() / (4 * span.as_seconds()));
+}
+
+void csd_figures() {
+  using namespace tiersim::models::csd;
+  config::Node n =
+      config::load_file(std::string(TIERSIM_SOURCE_DIR) + "/configs/csd/instinfer_csd.yaml");
+  config::validate(n, *Csd::schema());
+  SsdModel ssd(nand_from_config(n.at("nand")), controller_from_config(n.at("controller")));
+  EngineModel e(ssd.array(), engine_from_config(n.at("engine")));
+  fmt::print("\n== InstInfer-like CSD (configs/csd/instinfer_csd.yaml)\n");
+  EngineOp read;
+  read.bytes = Bytes::MiB(256);
+  const EngineTiming r = e.run(read, Time::zero());
+  const double gbps = read.bytes.as_double() / (r.end.as_seconds() * 1e9);
+  fmt::print("engine-side sequential read of 256 MiB: {:.3f} GB/s = {:.1f}% of {:.1f} GB/s\n", gbps,
+             100 * gbps / 11.2, ssd.array().aggregate_channel_bandwidth().as_GBps());
+  // One OPT-13B layer's decode attention for a batch of 16 at 2048 tokens: 40 heads x 128 dims,
+  // fp16 K and V: 2 x 40 x 128 x 2 B x 2048 x 16 = 640 MiB... use one sequence: 40 MiB.
+  EngineOp att;
+  att.address = 1ull << 30;
+  att.bytes = Bytes(2ull * 40 * 128 * 2 * 2048);
+  att.gemv_flops = 2ull * 2 * 40 * 128 * 2048;  // q.K and p.V: 2 FLOPs per MAC
+  att.softmax_elems = 40ull * 2048;
+  att.topk_elems = 40ull * 2048;
+  const EngineTiming a = e.run(att, Time::ms(100));
+  fmt::print("attend(OPT-13B layer, 40 heads, 2048 tokens, fp16 K+V = {:.1f} MiB):\n",
+             att.bytes.as_double() / (1 << 20));
+  fmt::print(
+      "  engine time {:.1f} us: flash {:.1f} us, DRAM staging busy {:.1f} us, GEMV busy "
+      "{:.1f} us, softmax {:.1f} us, top-k {:.1f} us\n",
+      (a.end - a.start).as_us(), a.flash_busy.as_us(), a.dram_busy.as_us(), a.gemv_busy.as_us(),
+      a.softmax_busy.as_us(), a.topk_busy.as_us());
+}
+
+}  // namespace
+
+int sc_main(int /*argc*/, char* /*argv*/[]) {
+  ssd_figures();
+  wa_figures();
+  gc_figures();
+  csd_figures();
+  return 0;
+}
+
+int main(int argc, char* argv[]) {
+  return tiersim::kernel::systemc_main(argc, argv);
+}
