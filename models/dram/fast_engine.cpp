@@ -13,7 +13,8 @@ constexpr std::uint64_t kSmallRequestBursts = 16;
 FastEngine::FastEngine(const DramSpec& spec, const AddressMapping& mapping)
     : spec_(spec),
       mapping_(mapping),
-      timing_(spec),
+      timing_spec_(without_act_rules(spec, act_rules_)),
+      timing_(timing_spec_),
       banks_(spec.nodes(Level::kBank)),
       scopes_(spec.nodes(spec.refresh.level)),
       last_act_(spec.count(Level::kChannel), -1),
@@ -36,6 +37,89 @@ FastEngine::FastEngine(const DramSpec& spec, const AddressMapping& mapping)
   }
   block_position_ = lowest;
   runs_.reserve(256);
+  // Reordering window: the ACTs a pseudo channel's share of the read queue holds (one burst
+  // each, the random worst case) at the densest ACT rate the rules allow.
+  Cycle act_spacing = 1;
+  for (const ActRule& r : act_rules_) {
+    act_history_[index(r.level)].resize(spec.nodes(r.level));
+    act_horizon_ = std::max(act_horizon_, r.cycles);
+    act_spacing = std::max(act_spacing, r.cycles / static_cast<Cycle>(r.window));
+  }
+  act_window_ = static_cast<Cycle>(spec.controller.read_queue / spec.count(Level::kPseudoChannel)) *
+                act_spacing;
+}
+
+DramSpec FastEngine::without_act_rules(const DramSpec& spec, std::vector<ActRule>& out) {
+  DramSpec s = spec;
+  const CommandMask act = bit(Command::kACT);
+  std::vector<Constraint> kept;
+  for (const Constraint& c : spec.constraints) {
+    if ((c.from & act) == 0 || (c.to & act) == 0 || c.sibling || c.level == Level::kBank) {
+      kept.push_back(c);
+      continue;
+    }
+    out.push_back({c.level, c.cycles, c.window});
+    if (c.from != act) {  // the other `from` commands keep the whole rule
+      Constraint others = c;
+      others.from = static_cast<CommandMask>(c.from & ~act);
+      kept.push_back(others);
+    }
+    if (c.to != act) {  // ACT keeps the rule towards the other `to` commands
+      Constraint rest = c;
+      rest.from = act;
+      rest.to = static_cast<CommandMask>(c.to & ~act);
+      kept.push_back(rest);
+    }
+  }
+  s.constraints = std::move(kept);
+  return s;
+}
+
+Cycle FastEngine::place_act(const DramAddress& a, Cycle from, Cycle horizon_floor) {
+  // Reordering reaches back at most act_window_ cycles before the newest ACT (the queue depth).
+  Cycle c = from;
+  for (std::size_t l = 0; l < kLevels; ++l) {
+    if (act_history_[l].empty()) continue;
+    const std::vector<Cycle>& v = act_history_[l][timing_.node(level_at(l), a)];
+    if (!v.empty()) c = std::max(c, v.back() - act_window_);
+  }
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const ActRule& r : act_rules_) {
+      const std::vector<Cycle>& v = act_history_[index(r.level)][timing_.node(r.level, a)];
+      if (r.window <= 1) {
+        // No recorded ACT within `cycles` on either side.
+        const auto it = std::upper_bound(v.begin(), v.end(), c - r.cycles);
+        if (it != v.end() && *it < c + r.cycles) {
+          c = *it + r.cycles;
+          moved = true;
+        }
+        continue;
+      }
+      // Any window + 1 consecutive ACTs (with c among them) span at least `cycles`.
+      const auto p =
+          static_cast<std::ptrdiff_t>(std::upper_bound(v.begin(), v.end(), c) - v.begin());
+      const auto n = static_cast<std::ptrdiff_t>(v.size());
+      const auto w = static_cast<std::ptrdiff_t>(r.window);
+      const auto at = [&](std::ptrdiff_t i) { return i < p ? v[i] : i == p ? c : v[i - 1]; };
+      for (std::ptrdiff_t s = std::max<std::ptrdiff_t>(0, p - w); s <= p && s + w <= n; ++s) {
+        if (at(s + w) - at(s) >= r.cycles) continue;
+        c = s < p ? v[s] + r.cycles : v[p];  // past the window's first ACT, or past the next one
+        moved = true;
+        break;
+      }
+    }
+  }
+  for (std::size_t l = 0; l < kLevels; ++l) {  // one list per level, shared by its rules
+    if (act_history_[l].empty()) continue;
+    std::vector<Cycle>& v = act_history_[l][timing_.node(level_at(l), a)];
+    std::size_t old = 0;
+    const Cycle floor = std::max(horizon_floor, v.empty() ? 0 : v.back() - act_window_);
+    while (old < v.size() && v[old] < floor - act_horizon_) ++old;
+    v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(old));
+    v.insert(std::upper_bound(v.begin(), v.end(), c), c);
+  }
+  return c;
 }
 
 DramAddress FastEngine::bank_address(std::uint64_t bank) const {
@@ -240,7 +324,7 @@ void FastEngine::schedule_group(std::size_t begin, std::size_t end, bool write, 
         ++counters_.row_misses;
       }
       counters_.row_hits += r.bursts - 1;
-      at = std::max(at, timing_.earliest(Command::kACT, r.addr));
+      at = place_act(r.addr, std::max(at, timing_.earliest(Command::kACT, r.addr)), t0);
       timing_.issue(Command::kACT, r.addr, at);
       ++counters_.commands[index(Command::kACT)];
       last_act_[channel] = std::max(last_act_[channel], at);

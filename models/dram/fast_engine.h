@@ -13,7 +13,16 @@
 // (2 x pseudo_channels x bank_groups) bursts join one closing row: half the queue entries a bank
 // holds when a stream interleaves its bank groups and pseudo channels (the other half waits for
 // the next row). The factor 2 is calibrated on the row-conflict trace (docs/models/dram.md).
-// Not modelled: reordering of ACTs across banks (random traffic at saturation: fast is slower).
+// ACT reordering: ACT-to-ACT rules above the bank (tRRD_S, tRRD_L, tFAW) are kept out of the
+// TimingState and checked against a small sorted list of recent ACT cycles per node, so an ACT
+// takes the earliest cycle legal for its own bank and those rules, possibly before ACTs already
+// placed for later arrivals (FR-FCFS issues ACTs to ready banks out of order; a bank waiting on
+// tRP/tRAS/tRC no longer delays ACTs to the other banks). The reach back is bounded by the read
+// queue: read_queue / pseudo_channels ACTs at the densest legal rate (HBM3: 32 x tFAW/4 = 192
+// cycles before the newest ACT of the pseudo channel).
+// Not modelled: column bursts of later requests filling data-bus gaps (columns stay in arrival
+// order per data bus; random at saturation: fast ~8% slower), and the detailed write-drain
+// batching (long 2:1 mixes: fast ~8% faster).
 //
 // Contract: as Engine. State per bank (open row) and per channel; no allocation per request once
 // the scratch buffers have grown to the largest request shape seen.
@@ -60,10 +69,25 @@ class FastEngine : public Engine {
   void schedule_group(std::size_t begin, std::size_t end, bool write, Cycle t0);
   void catch_up_refresh(std::uint64_t scope, Cycle until);
   [[nodiscard]] DramAddress bank_address(std::uint64_t bank) const;
+  // Earliest cycle >= from legal for the ACT-to-ACT rules above the bank; records it.
+  Cycle place_act(const DramAddress& a, Cycle from, Cycle horizon_floor);
+
+  struct ActRule {
+    Level level;
+    Cycle cycles;
+    std::uint32_t window;
+  };
+  static DramSpec without_act_rules(const DramSpec& spec, std::vector<ActRule>& out);
 
   const DramSpec& spec_;
   const AddressMapping& mapping_;
+  std::vector<ActRule> act_rules_;
+  DramSpec timing_spec_;  // spec_ less act_rules_ (ACT-to-ACT above the bank): timing_'s table
   TimingState timing_;
+  std::array<std::vector<std::vector<Cycle>>, kLevels> act_history_;  // per level, per node
+  Cycle act_horizon_ = 0;
+  Cycle act_window_ = 0;  // how far before the newest ACT a new one may still be placed  // widest
+                          // ACT-to-ACT rule: older history cannot matter
   std::vector<Bank> banks_;
   std::vector<Scope> scopes_;
   std::vector<Cycle> last_act_;     // per channel (row command bus)
