@@ -3,55 +3,21 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <memory>
 #include <string>
 
 #include "models/gpu/gpu.h"
 #include "sim/config/config_error.h"
 #include "sim/config/loader.h"
-#include "sim/config/schema.h"
 #include "sim/kernel/system.h"
-#include "sim/stats/stat_group.h"
+#include "tests/common/system_from_yaml.h"
 #include "tests/common/test_util.h"
 
 namespace tiersim::kernel {
 namespace {
 
-class SystemFromNode {
- public:
-  explicit SystemFromNode(config::Node root) : root_(std::move(root)) {
-    config::Node* sys = root_.find("system");
-    if (sys == nullptr) throw std::runtime_error("test YAML has no system: section");
-    config::validate(*sys, *system_schema(), "system");
-    system_ = std::make_unique<System>(*sys, stats_);
-  }
-  Component& get(const std::string& name) {
-    return system_->component(system_->id_of(name, config::Origin{"test", 0, 0}));
-  }
-  std::uint64_t counter(const std::string& group, const std::string& name) const {
-    for (const auto& g : stats_.groups()) {
-      if (g.name() != group) continue;
-      for (const auto& c : g.counters()) {
-        if (c.name == name) return c.value.value;
-      }
-    }
-    ADD_FAILURE() << "no counter " << group << "/" << name;
-    return 0;
-  }
+using test::SystemFromNode;
 
- private:
-  config::Node root_;
-  stats::StatsRegistry stats_{Time::us(1)};
-  std::unique_ptr<System> system_;
-};
-
-TxnExtension kernel_txn(std::uint64_t flops, std::uint64_t bytes) {
-  TxnExtension t;
-  t.kind = TxnKind::kCompute;
-  t.flops = flops;
-  t.bytes = Bytes(bytes);
-  return t;
-}
+using test::compute_txn;
 
 TEST(GpuComponent, RooflineFromYaml) {
   // 2 SMs x 512 fp16 FMA/clk x 2 x 1 GHz = 2.048 TFLOP/s; tensor_efficiency 0.5 -> 1.024;
@@ -69,10 +35,10 @@ system:
   EXPECT_DOUBLE_EQ(gpu.model().peak_flops(models::gpu::DType::kFp16), 2.048e12);
   const DataWindow at0{Time::zero(), Time::zero()};
   // Compute bound: 1.024 GFLOP at 1.024 TFLOP/s = 1 ms (memory: 8 MB / 80 GB/s = 0.1 ms) + 2 us.
-  const Time first = gpu.serve(kernel_txn(1'024'000'000, 8'000'000), at0).last;
+  const Time first = gpu.serve(compute_txn(1'024'000'000, 8'000'000), at0).last;
   EXPECT_EQ(first, Time::ms(1) + Time::us(2));
   // Memory bound, queued behind the first: 80 MB / 80 GB/s = 1 ms + 2 us.
-  EXPECT_EQ(gpu.serve(kernel_txn(1'000, 80'000'000), at0).last, first + Time::ms(1) + Time::us(2));
+  EXPECT_EQ(gpu.serve(compute_txn(1'000, 80'000'000), at0).last, first + Time::ms(1) + Time::us(2));
   EXPECT_THROW((void)gpu.serve(TxnExtension{}, at0), std::logic_error);  // a read
   gpu.finalize(Time::ms(5));
   EXPECT_EQ(s.counter("gpu", "kernels"), 2u);

@@ -1,55 +1,21 @@
 // The `cpu` compute roofline built from YAML (and the Xeon 8480+ preset), timed through serve().
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <string>
 
 #include "models/host/cpu.h"
 #include "sim/config/config_error.h"
 #include "sim/config/loader.h"
-#include "sim/config/schema.h"
 #include "sim/kernel/system.h"
-#include "sim/stats/stat_group.h"
+#include "tests/common/system_from_yaml.h"
 #include "tests/common/test_util.h"
 
 namespace tiersim::kernel {
 namespace {
 
-class SystemFromNode {
- public:
-  explicit SystemFromNode(config::Node root) : root_(std::move(root)) {
-    config::Node* sys = root_.find("system");
-    if (sys == nullptr) throw std::runtime_error("test YAML has no system: section");
-    config::validate(*sys, *system_schema(), "system");
-    system_ = std::make_unique<System>(*sys, stats_);
-  }
-  Component& get(const std::string& name) {
-    return system_->component(system_->id_of(name, config::Origin{"test", 0, 0}));
-  }
-  std::uint64_t counter(const std::string& group, const std::string& name) const {
-    for (const auto& g : stats_.groups()) {
-      if (g.name() != group) continue;
-      for (const auto& c : g.counters()) {
-        if (c.name == name) return c.value.value;
-      }
-    }
-    ADD_FAILURE() << "no counter " << group << "/" << name;
-    return 0;
-  }
+using test::SystemFromNode;
 
- private:
-  config::Node root_;
-  stats::StatsRegistry stats_{Time::us(1)};
-  std::unique_ptr<System> system_;
-};
-
-TxnExtension kernel_txn(std::uint64_t flops, std::uint64_t bytes) {
-  TxnExtension t;
-  t.kind = TxnKind::kCompute;
-  t.flops = flops;
-  t.bytes = Bytes(bytes);
-  return t;
-}
+using test::compute_txn;
 
 TEST(CpuComponent, RooflineFromYaml) {
   // 4 cores x 2 FMA x (256/32 = 8 lanes) x 2 x 1 GHz = 128 GFLOP/s peak; 50% achieved = 64;
@@ -66,15 +32,15 @@ system:
   EXPECT_DOUBLE_EQ(cpu.roofline().ridge_intensity(), 2.0);
   const DataWindow at0{Time::zero(), Time::zero()};
   // Compute bound: 64 GFLOP at 64 GFLOP/s = 1 s (memory: 1 GB / 32 GB/s = 31.25 ms), + 1 us.
-  EXPECT_EQ(cpu.serve(kernel_txn(64'000'000'000, 1'000'000'000), at0).last,
+  EXPECT_EQ(cpu.serve(compute_txn(64'000'000'000, 1'000'000'000), at0).last,
             Time::ms(1000) + Time::us(1));
   // Memory bound, queued behind the first: 3.2 GB / 32 GB/s = 100 ms (compute: 1 ms), + 1 us.
   const Time first_end = Time::ms(1000) + Time::us(1);
-  EXPECT_EQ(cpu.serve(kernel_txn(64'000'000, 3'200'000'000), at0).last,
+  EXPECT_EQ(cpu.serve(compute_txn(64'000'000, 3'200'000'000), at0).last,
             first_end + Time::ms(100) + Time::us(1));
   // At the ridge point both roofs agree: 2 flop/B.
   const Time later = Time::ms(5000);
-  EXPECT_EQ(cpu.serve(kernel_txn(64'000, 32'000), {later, later}).last,
+  EXPECT_EQ(cpu.serve(compute_txn(64'000, 32'000), {later, later}).last,
             later + Time::us(1) + Time::us(1));
   EXPECT_THROW((void)cpu.serve(TxnExtension{}, at0), std::logic_error);  // a read
   cpu.finalize(later);

@@ -2,47 +2,19 @@
 // timed through Component::serve. One System per process (SystemC elaborates once).
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <string>
 
 #include "models/sram/sectored_cache.h"
 #include "sim/config/config_error.h"
 #include "sim/config/loader.h"
-#include "sim/config/schema.h"
 #include "sim/kernel/system.h"
-#include "sim/stats/stat_group.h"
+#include "tests/common/system_from_yaml.h"
 #include "tests/common/test_util.h"
 
 namespace tiersim::kernel {
 namespace {
 
-class SystemFromNode {
- public:
-  explicit SystemFromNode(config::Node root) : root_(std::move(root)) {
-    config::Node* sys = root_.find("system");
-    if (sys == nullptr) throw std::runtime_error("test YAML has no system: section");
-    config::validate(*sys, *system_schema(), "system");
-    system_ = std::make_unique<System>(*sys, stats_);
-  }
-  Component& get(const std::string& name) {
-    return system_->component(system_->id_of(name, config::Origin{"test", 0, 0}));
-  }
-  std::uint64_t counter(const std::string& group, const std::string& name) const {
-    for (const auto& g : stats_.groups()) {
-      if (g.name() != group) continue;
-      for (const auto& c : g.counters()) {
-        if (c.name == name) return c.value.value;
-      }
-    }
-    ADD_FAILURE() << "no counter " << group << "/" << name;
-    return 0;
-  }
-
- private:
-  config::Node root_;
-  stats::StatsRegistry stats_{Time::us(1)};
-  std::unique_ptr<System> system_;
-};
+using test::SystemFromNode;
 
 TxnExtension txn(TxnKind kind, std::uint64_t address, std::uint64_t bytes, ComponentId source) {
   TxnExtension t;
