@@ -27,6 +27,40 @@ namespace tiersim::kernel {
 
 using ComponentId = std::uint16_t;
 
+// kCompute only: which operator a compute transaction runs and its shape, for compute models that
+// time by shape (GPU operators, PIM GEMV, the CSD engine) rather than by the flops/bytes roofline.
+// kGeneric means "use flops and bytes only". Fields an operator does not use stay 0. Element
+// sizes are in bytes (2 for fp16/bf16). A model that cannot run an operator kind rejects the
+// transaction with std::invalid_argument naming the kind (op_kind_name).
+enum class OpKind : std::uint8_t {
+  kGeneric = 0,
+  kGemm,              // batch x (m x k) . (k x n)
+  kGemv,              // m x k weight times `batch` vectors (batch = input vectors, Op/B ~ batch)
+  kDecodeAttention,   // batch sequences x q_heads over `context` cached tokens (kv_heads, head_dim)
+  kPrefillAttention,  // batch x q_heads, m query rows against `context` keys (kv_heads, head_dim)
+  kSoftmax,           // `elements` values
+  kTopK,              // select `k` of `elements` values
+  kElementwise,       // `elements` values
+  kMoeFfn,            // batch = tokens, m = d_model, n = d_ff, k = experts touched
+  kAllReduce,         // `elements` values across the collective
+};
+[[nodiscard]] const char* op_kind_name(OpKind k);
+
+struct OpShape {
+  OpKind kind = OpKind::kGeneric;
+  std::uint8_t elem_bytes = 2;
+  std::uint32_t batch = 0;
+  std::uint32_t m = 0;
+  std::uint32_t n = 0;
+  std::uint32_t k = 0;
+  std::uint32_t q_heads = 0;
+  std::uint32_t kv_heads = 0;
+  std::uint32_t head_dim = 0;
+  std::uint64_t context = 0;
+  std::uint64_t elements = 0;
+  friend bool operator==(const OpShape&, const OpShape&) = default;
+};
+
 enum class TxnKind : std::uint8_t { kRead = 0, kWrite = 1, kCompute = 2 };
 
 class TxnExtension : public tlm::tlm_extension<TxnExtension> {
@@ -41,6 +75,8 @@ class TxnExtension : public tlm::tlm_extension<TxnExtension> {
   // kCompute only: floating-point operations of the kernel; `bytes` is then the memory traffic it
   // moves (operands in, results out), for the roofline of the serving compute model.
   std::uint64_t flops = 0;
+  // kCompute only: the operator and its shape (kGeneric: flops/bytes roofline only).
+  OpShape op;
   // sc_time_stamp() when the initiator called b_transport. It stays equal to sc_time_stamp()
   // for the whole (non-waiting) call chain; models read it instead of asking SystemC again.
   Time now;
