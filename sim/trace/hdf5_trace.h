@@ -9,6 +9,7 @@
 #include <H5Cpp.h>
 
 #include "sim/trace/hdf5_schema.h"
+#include "sim/trace/hdf5_table.h"
 #include "sim/trace/trace_reader.h"
 #include "sim/trace/trace_writer.h"
 #include "sim/trace/writer_core.h"
@@ -76,17 +77,13 @@ class Hdf5TraceWriter final : public TraceWriter {
 
  private:
   void create();
-  void flush();
   void write_streams();
   void abandon() noexcept;  // closes the file and removes the temp file
   [[noreturn]] void fail(const H5::Exception& e);
 
   WriterCore core_;
   H5::H5File file_;
-  H5::DataSet requests_;
-  H5::CompType row_type_;
-  std::vector<hdf5::Row> pending_;
-  hsize_t written_ = 0;
+  hdf5::HdfAppender<hdf5::Row> requests_;
   enum class State { kOpen, kClosed, kFailed } state_ = State::kOpen;
 };
 

@@ -8,39 +8,14 @@
 #include <fmt/format.h>
 
 #include "sim/trace/record_rules.h"
+#include "sim/trace/text_fields.h"
 
 namespace tiersim::trace {
 
 namespace {
 
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr std::uint64_t kMaxPs =
     static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-
-[[nodiscard]] constexpr bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\r';
-}
-[[nodiscard]] constexpr bool is_separator(char c) {
-  return is_blank(c) || c == ',';
-}
-
-[[nodiscard]] bool is_ignored(std::string_view line) {
-  const auto it = std::find_if_not(line.begin(), line.end(), is_blank);
-  return it == line.end() || *it == '#';
-}
-
-std::size_t split_fields(std::string_view line, ImportLineReader::Fields& fields) {
-  std::size_t count = 0;
-  std::size_t i = 0;
-  while (count < fields.size()) {
-    while (i < line.size() && is_separator(line[i])) ++i;
-    if (i == line.size()) break;
-    const std::size_t start = i;
-    while (i < line.size() && !is_separator(line[i])) ++i;
-    fields[count++] = line.substr(start, i - start);
-  }
-  return count;
-}
 
 const ImportOptions& checked(const ImportOptions& o) {
   if (!(o.clock.as_hz() > 0.0)) throw std::invalid_argument("trace import: clock must be > 0");
@@ -72,19 +47,14 @@ ImportLineReader::ImportLineReader(const std::string& path, const ImportOptions&
 bool ImportLineReader::next(Record& out) {
   if (done_) return false;
   std::string_view line;
-  for (;;) {
-    switch (lines_.next(line)) {
-      case LineReader::Status::kEnd:
-        done_ = true;
-        return false;
-      case LineReader::Status::kTooLong:
-        fail(fmt::format("line is longer than {} bytes", LineReader::kMaxLineBytes));
-      case LineReader::Status::kLine:
-        break;
-    }
-    if (lines_.line_number() == 1 && line.starts_with(kUtf8Bom))
-      line.remove_prefix(kUtf8Bom.size());
-    if (!is_ignored(line)) break;
+  switch (lines_.next_content(line)) {
+    case LineReader::Status::kEnd:
+      done_ = true;
+      return false;
+    case LineReader::Status::kTooLong:
+      fail(fmt::format("line is longer than {} bytes", LineReader::kMaxLineBytes));
+    case LineReader::Status::kLine:
+      break;
   }
   Fields fields{};
   const std::size_t count = split_fields(line, fields);

@@ -1,5 +1,7 @@
 #include "sim/trace/line_reader.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/trace/text_fields.h"
 #include "sim/trace/trace_reader.h"
 
 namespace tiersim::trace {
@@ -83,6 +86,17 @@ LineReader::Status LineReader::next(std::string_view& line) {
     consumed_ += end_ - begin_;
     begin_ = end_;
     return Status::kLine;
+  }
+}
+
+LineReader::Status LineReader::next_content(std::string_view& line) {
+  static constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+  for (;;) {
+    const Status s = next(line);
+    if (s != Status::kLine) return s;
+    if (line_number_ == 1 && line.starts_with(kUtf8Bom)) line.remove_prefix(kUtf8Bom.size());
+    const auto it = std::find_if_not(line.begin(), line.end(), is_field_blank);
+    if (it != line.end() && *it != '#') return Status::kLine;
   }
 }
 

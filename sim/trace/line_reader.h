@@ -30,6 +30,9 @@ class LineReader {
   LineReader& operator=(const LineReader&) = delete;
 
   [[nodiscard]] Status next(std::string_view& line);
+  // Like next(), but skips lines that carry no record — blank lines and lines whose first
+  // non-blank character is '#' — and a UTF-8 byte-order mark at the start of line 1.
+  [[nodiscard]] Status next_content(std::string_view& line);
 
   // 1-based number of the line last returned (or of the overlong line).
   [[nodiscard]] std::uint64_t line_number() const { return line_number_; }

@@ -8,6 +8,19 @@
 
 namespace tiersim::trace {
 
+std::size_t split_fields(std::string_view line, std::span<std::string_view> fields) {
+  std::size_t count = 0;
+  std::size_t i = 0;
+  while (count < fields.size()) {
+    while (i < line.size() && is_field_separator(line[i])) ++i;
+    if (i == line.size()) break;
+    const std::size_t start = i;
+    while (i < line.size() && !is_field_separator(line[i])) ++i;
+    fields[count++] = line.substr(start, i - start);
+  }
+  return count;
+}
+
 namespace {
 
 constexpr std::uint64_t kU64Max = std::numeric_limits<std::uint64_t>::max();

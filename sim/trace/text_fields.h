@@ -9,13 +9,26 @@
 //  - bytes:   decimal, > 0, fits uint64.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "sim/trace/trace_record.h"
 
 namespace tiersim::trace {
+
+// Blanks around fields: space, tab, carriage return. Fields are separated by blanks and commas.
+[[nodiscard]] constexpr bool is_field_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
+[[nodiscard]] constexpr bool is_field_separator(char c) {
+  return is_field_blank(c) || c == ',';
+}
+
+// Splits `line` into at most fields.size() fields; returns how many were found.
+[[nodiscard]] std::size_t split_fields(std::string_view line, std::span<std::string_view> fields);
 
 [[nodiscard]] bool parse_time_ns(std::string_view field, Time& out, std::string& error);
 [[nodiscard]] bool parse_op(std::string_view field, Op& out, std::string& error);

@@ -11,39 +11,10 @@ namespace tiersim::trace {
 
 namespace {
 
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr std::string_view kExpectedFields = "(expected: time_ns op address bytes [stream])";
 
 // time, op, address, bytes, stream, and one more to detect an extra field.
 constexpr std::size_t kMaxFields = 6;
-
-[[nodiscard]] constexpr bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\r';
-}
-[[nodiscard]] constexpr bool is_separator(char c) {
-  return is_blank(c) || c == ',';
-}
-
-// Splits `line` into at most kMaxFields fields; returns how many were found.
-[[nodiscard]] std::size_t split_fields(std::string_view line,
-                                       std::array<std::string_view, kMaxFields>& fields) {
-  std::size_t count = 0;
-  std::size_t i = 0;
-  while (count < kMaxFields) {
-    while (i < line.size() && is_separator(line[i])) ++i;
-    if (i == line.size()) break;
-    const std::size_t start = i;
-    while (i < line.size() && !is_separator(line[i])) ++i;
-    fields[count++] = line.substr(start, i - start);
-  }
-  return count;
-}
-
-// True for blank lines and lines whose first non-blank character is '#'.
-[[nodiscard]] bool is_ignored(std::string_view line) {
-  const auto it = std::find_if_not(line.begin(), line.end(), is_blank);
-  return it == line.end() || *it == '#';
-}
 
 }  // namespace
 
@@ -52,19 +23,14 @@ TextTraceReader::TextTraceReader(const std::string& path) : path_(path), lines_(
 bool TextTraceReader::next(Record& out) {
   if (done_) return false;
   std::string_view line;
-  for (;;) {
-    switch (lines_.next(line)) {
-      case LineReader::Status::kEnd:
-        done_ = true;
-        return false;
-      case LineReader::Status::kTooLong:
-        fail(fmt::format("line is longer than {} bytes", LineReader::kMaxLineBytes));
-      case LineReader::Status::kLine:
-        break;
-    }
-    if (lines_.line_number() == 1 && line.starts_with(kUtf8Bom))
-      line.remove_prefix(kUtf8Bom.size());
-    if (!is_ignored(line)) break;
+  switch (lines_.next_content(line)) {
+    case LineReader::Status::kEnd:
+      done_ = true;
+      return false;
+    case LineReader::Status::kTooLong:
+      fail(fmt::format("line is longer than {} bytes", LineReader::kMaxLineBytes));
+    case LineReader::Status::kLine:
+      break;
   }
   parse(line, out);
   previous_ = out.time;

@@ -6,7 +6,8 @@
 //   /prefix_blocks   u64: every request's prefix block ids, concatenated in request order
 //   /accesses        compound: step u64, request u64, layer u16, kind u8, index u32, count u64,
 //                    bytes u64, m u32, n u32, k u32
-// All three are 1-D, chunked by 65536 rows, shuffle + deflate(1), without modification times.
+// All three are 1-D tables of sim/trace/hdf5_table.h (chunked by 65536 rows, shuffle + deflate(1),
+// without modification times).
 // The reader holds one chunk of each table in memory.
 #pragma once
 
@@ -16,12 +17,11 @@
 
 #include <H5Cpp.h>
 
+#include "sim/trace/hdf5_table.h"
 #include "sim/trace/writer_core.h"
 #include "sim/workload/logical_trace.h"
 
 namespace tiersim::workload::h5 {
-
-inline constexpr hsize_t kChunkRows = 65536;
 
 struct RequestRow {
   std::uint64_t id;
@@ -51,46 +51,10 @@ struct AccessRow {
 [[nodiscard]] H5::CompType request_type(bool file, int version = kLogicalVersion);
 [[nodiscard]] H5::CompType access_type(bool file);
 
-// An extendible 1-D dataset appended a chunk at a time.
 template <class Row>
-class Appender {
- public:
-  Appender() = default;
-  Appender(H5::H5File& file, const char* name, const H5::DataType& file_type,
-           H5::DataType mem_type);
-  void push(const Row& r) {
-    pending_.push_back(r);
-    if (pending_.size() >= kChunkRows) flush();
-  }
-  void flush();
-  void close() { dataset_.close(); }
-
- private:
-  H5::DataSet dataset_;
-  H5::DataType mem_type_;
-  std::vector<Row> pending_;
-  hsize_t written_ = 0;
-};
-
-// Reads a 1-D dataset sequentially, one chunk of rows at a time.
+using Appender = trace::hdf5::HdfAppender<Row>;
 template <class Row>
-class BlockReader {
- public:
-  BlockReader() = default;
-  BlockReader(const H5::H5File& file, const char* name, H5::DataType mem_type);
-  [[nodiscard]] bool next(Row& out);
-  [[nodiscard]] hsize_t total() const { return total_; }
-  [[nodiscard]] hsize_t consumed() const { return fetched_ - (end_ - pos_); }
-
- private:
-  H5::DataSet dataset_;
-  H5::DataType mem_type_;
-  std::vector<Row> rows_;
-  std::size_t pos_ = 0;
-  std::size_t end_ = 0;
-  hsize_t total_ = 0;
-  hsize_t fetched_ = 0;
-};
+using BlockReader = trace::hdf5::HdfBlockReader<Row>;
 
 class Hdf5LogicalWriter final : public LogicalTraceWriter {
  public:

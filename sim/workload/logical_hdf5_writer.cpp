@@ -1,9 +1,3 @@
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include <fmt/format.h>
 
 #include "sim/trace/hdf5_error.h"
@@ -14,12 +8,6 @@
 namespace tiersim::workload::h5 {
 
 namespace {
-
-void no_times(const H5::PropList& plist) {
-  if (H5Pset_obj_track_times(plist.getId(), 0) < 0) {
-    throw H5::PropListIException("H5Pset_obj_track_times", "cannot disable time tracking");
-  }
-}
 
 void string_attr(H5::H5File& f, const char* name, const std::string& value) {
   H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
@@ -32,11 +20,7 @@ void string_attr(H5::H5File& f, const char* name, const std::string& value) {
 Hdf5LogicalWriter::Hdf5LogicalWriter(const std::string& path, const LogicalHeader& header)
     : core_(path) {
   trace::hdf5::quiet_hdf5_errors();
-  const int fd = ::open(core_.temp_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) {
-    throw trace::TraceError(fmt::format("{}: cannot create trace: {}", path, std::strerror(errno)));
-  }
-  ::close(fd);
+  trace::hdf5::create_empty_file(core_.temp_path(), path);
   try {
     create(header);
   } catch (const H5::Exception& e) {
@@ -48,7 +32,7 @@ Hdf5LogicalWriter::Hdf5LogicalWriter(const std::string& path, const LogicalHeade
 
 void Hdf5LogicalWriter::create(const LogicalHeader& header) {
   H5::FileCreatPropList fcpl;
-  no_times(fcpl);
+  trace::hdf5::disable_time_tracking(fcpl);
   file_ = H5::H5File(core_.temp_path(), H5F_ACC_TRUNC, fcpl);
   string_attr(file_, "format", std::string(kLogicalFormat));
   const int version = kLogicalVersion;
