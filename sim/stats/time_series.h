@@ -7,6 +7,11 @@
 //    start == end puts the whole amount in the window holding start.
 //  - add_at(t, amount) adds to the window holding t.
 //  - values() are the per-window sums. rate(w) = value / window seconds (e.g. bytes -> B/s).
+//  - Memory is bounded: when a sample falls beyond max_windows windows, the window doubles
+//    (adjacent pairs of windows are summed) as often as needed, so a long run keeps at most
+//    max_windows values at a coarser resolution. window() is the final window; sums over any
+//    span of the new windows are unchanged by coarsening. Deterministic (no dependence on the
+//    order of samples beyond their times).
 //  - A non-positive window, a negative time or end < start throws std::invalid_argument.
 #pragma once
 
@@ -19,7 +24,9 @@ namespace tiersim::stats {
 
 class TimeSeries {
  public:
-  TimeSeries(std::string unit, Time window);
+  static constexpr std::size_t kDefaultMaxWindows = std::size_t{1} << 18;
+
+  TimeSeries(std::string unit, Time window, std::size_t max_windows = kDefaultMaxWindows);
 
   void add_interval(Time start, Time end, double amount);
   void add_at(Time t, double amount);
@@ -30,8 +37,11 @@ class TimeSeries {
 
  private:
   void grow_to(std::size_t w);
+  // Doubles the window until time t falls within max_windows_ windows.
+  void fit(Time t);
   std::string unit_;
   Time window_;
+  std::size_t max_windows_;
   std::vector<double> values_;
 };
 

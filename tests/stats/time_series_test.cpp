@@ -90,5 +90,28 @@ TEST(TimeSeries, RejectsBadInput) {
   EXPECT_TRUE(s.values().empty());
 }
 
+TEST(TimeSeries, CoarsensToStayWithinMaxWindowsAndKeepsSums) {
+  // 4 windows of 10 ps at most: a sample at 45 ps doubles the window to 20 ps (45 / 20 = 2 < 4)
+  // after pairs (0,1), (2,3) were merged.
+  TimeSeries ts("B", Time::ps(10), 4);
+  ts.add_at(Time::ps(5), 1.0);   // window 0
+  ts.add_at(Time::ps(15), 2.0);  // window 1
+  ts.add_at(Time::ps(35), 4.0);  // window 3
+  ts.add_at(Time::ps(45), 8.0);  // beyond 4 windows: coarsen to 20 ps
+  EXPECT_EQ(ts.window(), Time::ps(20));
+  ASSERT_EQ(ts.values().size(), 3u);
+  EXPECT_DOUBLE_EQ(ts.values()[0], 3.0);  // [0, 20): 1 + 2
+  EXPECT_DOUBLE_EQ(ts.values()[1], 4.0);  // [20, 40)
+  EXPECT_DOUBLE_EQ(ts.values()[2], 8.0);  // [40, 60)
+  // An interval reaching 200 ps coarsens to 80 ps windows (200 / 80 = 2 < 4; 200/40 = 5 >= 4).
+  ts.add_interval(Time::ps(0), Time::ps(200), 10.0);
+  EXPECT_EQ(ts.window(), Time::ps(80));
+  ASSERT_EQ(ts.values().size(), 3u);
+  double total = 0;
+  for (double v : ts.values()) total += v;
+  EXPECT_DOUBLE_EQ(total, 1.0 + 2.0 + 4.0 + 8.0 + 10.0);
+  EXPECT_DOUBLE_EQ(ts.values()[2], 10.0 * 40.0 / 200.0);  // [160, 200) share of the interval
+}
+
 }  // namespace
 }  // namespace tiersim::stats
