@@ -97,19 +97,25 @@ int sc_main(int argc, char* argv[]) {
                d.seconds / f.seconds);
   }
 
-  fmt::print("\n== Detailed-mode speed (HBM3, refresh on, all queued at t=0) ==\n");
+  fmt::print(
+      "\n== Detailed-mode speed and fast/detailed speed ratio (HBM3, refresh on, all queued at "
+      "t=0) ==\n");
   for (Pattern p : {Pattern::kSequential, Pattern::kRandom}) {
-    for (Bytes size : {Bytes(64), Bytes::KiB(4)}) {
-      const auto trace = make_trace(hbm_ref, hmap, p, 20000 * scale, size, Time::zero());
+    for (Bytes size : {Bytes(64), Bytes::KiB(4), Bytes::KiB(64), Bytes::MiB(1)}) {
+      // 20000 requests up to 4 KiB, 16 MiB of requests above.
+      const std::size_t n = (size.count() <= 4096 ? 20000 : (16ULL << 20) / size.count()) * scale;
+      const auto trace = make_trace(hbm_ref, hmap, p, n, size, Time::zero());
       const TraceRun d = run_trace(hbm_ref, hmap, trace, true);
       const TraceRun f = run_trace(hbm_ref, hmap, trace, false);
       fmt::print(
-          "{:<11} {:>6} B: detailed {:>10.0f} req/s ({:>8.0f} bursts/s x1e3), fast "
-          "{:>12.0f} req/s\n",
-          pattern_name(p), size.count(), static_cast<double>(trace.size()) / d.seconds,
-          static_cast<double>(trace.size() * size.count() / hbm.burst_bytes.count()) / d.seconds *
-              1e-3,
-          static_cast<double>(trace.size()) / f.seconds);
+          "{:<11} {:>8} B: detailed {:>9.0f} req/s ({:>5.0f} k bursts/s), fast {:>9.0f} req/s, "
+          "ratio {:>5.1f}x, time error {:+.2f}%\n",
+          pattern_name(p), size.count(), static_cast<double>(n) / d.seconds,
+          static_cast<double>(n *
+                              std::max<std::uint64_t>(1, size.count() / hbm.burst_bytes.count())) /
+              d.seconds * 1e-3,
+          static_cast<double>(n) / f.seconds, d.seconds / f.seconds,
+          (f.end.as_us() / d.end.as_us() - 1.0) * 100.0);
     }
   }
   return 0;

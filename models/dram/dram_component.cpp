@@ -4,6 +4,7 @@
 
 #include "models/dram/detailed_engine.h"
 #include "models/dram/fast_engine.h"
+#include "sim/stats/activity.h"
 
 namespace tiersim::models::dram {
 
@@ -29,6 +30,9 @@ DramComponent::DramComponent(const kernel::BuildContext& ctx)
                                      fmt::format("Bytes moved on channel {} per window", c)));
   }
   engine_->set_channel_series(std::move(series));
+  if (stats::ActivityRecorder* a = stats::activity()) {
+    activity_track_ = a->track("components", component_name() + " requests");
+  }
 }
 
 kernel::DataWindow DramComponent::serve(const kernel::TxnExtension& txn, kernel::DataWindow in) {
@@ -37,6 +41,10 @@ kernel::DataWindow DramComponent::serve(const kernel::TxnExtension& txn, kernel:
   (write ? writes_ : reads_).add();
   (write ? bytes_written_ : bytes_read_).add(txn.bytes.count());
   latency_.add(r.last - in.first);
+  if (activity_track_ >= 0) {
+    stats::activity()->request(activity_track_, next_request_id_++, in.first, r.last,
+                               write ? "write" : "read", txn.bytes.count());
+  }
   const Time window = queue_depth_.window();
   queue_depth_.add_interval(
       in.first, r.last,

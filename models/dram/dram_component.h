@@ -7,8 +7,11 @@
 // Statistics: requests and bytes by direction, commands by type, row hits/misses/conflicts (per
 // burst), refresh cycles and refresh time share, per-channel bytes series, request latency,
 // queue depth (requests in the memory, averaged per window), energy by component.
+// Timeline (`--timeline`): each request, arrival to last data beat, on the track
+// "<name> requests" (requests overlap: async slices).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -38,6 +41,8 @@ class DramComponent : public kernel::Component {
   stats::Counter& bytes_written_;
   stats::LatencyHistogram& latency_;
   stats::TimeSeries& queue_depth_;
+  int activity_track_ = -1;  // timeline track when recording
+  std::uint64_t next_request_id_ = 0;
 };
 
 }  // namespace tiersim::models::dram

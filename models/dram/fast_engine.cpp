@@ -8,17 +8,27 @@ namespace tiersim::models::dram {
 namespace {
 constexpr Cycle kNever = std::numeric_limits<Cycle>::max();
 constexpr std::uint64_t kSmallRequestBursts = 16;
+// Above this many bursts on one data bus, a request's columns are timed as one train.
+constexpr std::uint64_t kTrainBursts = 16;
 }  // namespace
 
 FastEngine::FastEngine(const DramSpec& spec, const AddressMapping& mapping)
     : spec_(spec),
       mapping_(mapping),
-      timing_spec_(without_act_rules(spec, act_rules_)),
+      timing_spec_(timing_table(spec, act_rules_)),
       timing_(timing_spec_),
+      columns_(spec),
       banks_(spec.nodes(Level::kBank)),
       scopes_(spec.nodes(spec.refresh.level)),
-      last_act_(spec.count(Level::kChannel), -1),
       last_col_(spec.nodes(spec.data_bus_level), 0),
+      read_queue_(spec.count(Level::kChannel)),
+      write_queue_(spec.count(Level::kChannel)),
+      admitted_(spec.count(Level::kChannel), 0),
+      batch_(spec.count(Level::kChannel)),
+      read_act_end_(spec.count(Level::kChannel), 0),
+      batch_bursts_(std::max<std::uint64_t>(
+          1, spec.controller.write_high -
+                 std::min(spec.controller.write_low, spec.controller.write_high))),
       banks_per_scope_(spec.nodes(Level::kBank) / spec.nodes(spec.refresh.level)),
       window_bursts_(std::max<std::uint64_t>(
           1, spec.controller.read_queue /
@@ -47,13 +57,34 @@ FastEngine::FastEngine(const DramSpec& spec, const AddressMapping& mapping)
   }
   act_window_ = static_cast<Cycle>(spec.controller.read_queue / spec.count(Level::kPseudoChannel)) *
                 act_spacing;
+  // Columns reach back as far as ACTs do, plus the ACT-to-column delay.
+  columns_.set_horizon(act_window_ + std::max(spec.gap(Command::kACT, Command::kRD, kLevels),
+                                              spec.gap(Command::kACT, Command::kWR, kLevels)));
 }
 
-DramSpec FastEngine::without_act_rules(const DramSpec& spec, std::vector<ActRule>& out) {
+DramSpec FastEngine::timing_table(const DramSpec& spec, std::vector<ActRule>& out) {
   DramSpec s = spec;
   const CommandMask act = bit(Command::kACT);
+  const CommandMask cols =
+      bit(Command::kRD) | bit(Command::kWR) | bit(Command::kRDA) | bit(Command::kWRA);
   std::vector<Constraint> kept;
-  for (const Constraint& c : spec.constraints) {
+  for (const Constraint& in : spec.constraints) {
+    // Column to column: the ColumnTimeline keeps these (from the gap table).
+    if ((in.from & cols) != 0 && (in.to & cols) != 0) {
+      if ((in.from & ~cols) != 0) {  // other `from` commands keep the whole rule
+        Constraint others = in;
+        others.from = static_cast<CommandMask>(in.from & ~cols);
+        kept.push_back(others);
+      }
+      if ((in.to & ~cols) != 0) {  // columns keep the rule towards the other `to` commands
+        Constraint rest = in;
+        rest.from = static_cast<CommandMask>(in.from & cols);
+        rest.to = static_cast<CommandMask>(in.to & ~cols);
+        kept.push_back(rest);
+      }
+      continue;
+    }
+    const Constraint& c = in;
     if ((c.from & act) == 0 || (c.to & act) == 0 || c.sibling || c.level == Level::kBank) {
       kept.push_back(c);
       continue;
@@ -148,6 +179,15 @@ void FastEngine::split_small(std::uint64_t first, std::uint64_t n) {
   }
 }
 
+namespace {
+// Numbers x in [lo, hi) with x % period == residue.
+std::uint64_t count_congruent(std::uint64_t lo, std::uint64_t hi, std::uint64_t residue,
+                              std::uint64_t period) {
+  const auto below = [&](std::uint64_t n) { return n / period + (n % period > residue ? 1 : 0); };
+  return below(hi) - below(lo);
+}
+}  // namespace
+
 void FastEngine::split_blocks(std::uint64_t first, std::uint64_t n) {
   // Inside one block (all digits below the lowest of Ro, Ba, Ra) the row and bank are fixed per
   // (channel, pseudo channel, bank group): count each combination's bursts in closed form.
@@ -167,6 +207,18 @@ void FastEngine::split_blocks(std::uint64_t first, std::uint64_t n) {
   }
   AddressMapping::FieldMask fixed{};
   for (std::size_t k = 0; k < ne; ++k) fixed[static_cast<std::size_t>(enum_fields[k])] = true;
+  // When the enumerated fields are the lowest digits, a combination is a residue modulo their
+  // product: count it in O(1) instead of digit by digit.
+  std::uint64_t period = 1;
+  bool low_fields = true;
+  for (std::size_t k = 0; k < ne; ++k) {
+    const auto& d = mapping_.digit_of(enum_fields[k]);
+    low_fields = low_fields && d.place < block;
+    period *= d.radix;
+  }
+  for (std::size_t k = 0; k < digits.size() && k < ne; ++k) {
+    low_fields = low_fields && fixed[static_cast<std::size_t>(digits[k].field)];
+  }
   const std::uint64_t end = first + n;
   for (std::uint64_t blk = first / block; blk * block < end; ++blk) {
     const std::uint64_t lo = std::max(first, blk * block);
@@ -175,8 +227,13 @@ void FastEngine::split_blocks(std::uint64_t first, std::uint64_t n) {
     std::array<std::uint64_t, 3> v{};
     for (;;) {
       AddressMapping::FieldValues values{};
-      for (std::size_t k = 0; k < ne; ++k) values[static_cast<std::size_t>(enum_fields[k])] = v[k];
-      const std::uint64_t count = mapping_.count(lo, hi, values, fixed);
+      std::uint64_t combo = 0;
+      for (std::size_t k = 0; k < ne; ++k) {
+        values[static_cast<std::size_t>(enum_fields[k])] = v[k];
+        combo += v[k] * mapping_.digit_of(enum_fields[k]).place;
+      }
+      const std::uint64_t count = low_fields ? count_congruent(lo, hi, combo, period)
+                                             : mapping_.count(lo, hi, values, fixed);
       if (count > 0) {
         DramAddress a;
         const auto digit = [&](Field f) {
@@ -251,6 +308,48 @@ void FastEngine::catch_up_refresh(std::uint64_t scope, Cycle until) {
   }
 }
 
+Cycle FastEngine::admit(std::size_t channel, bool write, Cycle t0) {
+  // In-order admission (reads and writes share one arrival queue, as in the detailed
+  // controller): a request enters the channel's read or write queue when the queue has a free
+  // entry; an entry frees when its burst's column command issues. The request's later bursts are
+  // taken to follow as entries free (they stream behind its first).
+  std::vector<Cycle>& q = (write ? write_queue_ : read_queue_)[channel];
+  const std::size_t cap = write ? spec_.controller.write_queue : spec_.controller.read_queue;
+  Cycle t = std::max(t0, admitted_[channel]);
+  while (!q.empty() && (q.size() >= cap || q.front() <= t)) {
+    t = std::max(t, q.front());
+    std::pop_heap(q.begin(), q.end(), std::greater<>());
+    q.pop_back();
+  }
+  admitted_[channel] = t;
+  queue_ = &q;
+  queue_cap_ = cap;
+  // Write draining: a channel serves writes in batches of (high - low watermark) bursts, and no
+  // read while a batch drains. A batch starts once the ACTs already placed for reads on the
+  // channel are issued; later writes join it until it is full; reads wait for its last column.
+  if (!write) return std::max(t, batch_[channel].end);
+  WriteBatch& w = batch_[channel];
+  if (w.bursts == 0 || w.bursts + channel_bursts_ > batch_bursts_) {
+    w.start = std::max(t, read_act_end_[channel]);
+    w.bursts = 0;
+  }
+  w.bursts += channel_bursts_;
+  return std::max(t, w.start);
+}
+
+void FastEngine::depart(Cycle at) {
+  // Only the latest `cap` departures can matter to the next admission.
+  std::vector<Cycle>& q = *queue_;
+  if (q.size() >= queue_cap_) {
+    if (at <= q.front()) return;
+    std::pop_heap(q.begin(), q.end(), std::greater<>());
+    q.back() = at;
+  } else {
+    q.push_back(at);
+  }
+  std::push_heap(q.begin(), q.end(), std::greater<>());
+}
+
 void FastEngine::schedule_group(std::size_t begin, std::size_t end, bool write, Cycle t0) {
   const std::uint64_t unit = runs_[begin].unit;
   const std::size_t channel = runs_[begin].addr[Level::kChannel];
@@ -269,12 +368,14 @@ void FastEngine::schedule_group(std::size_t begin, std::size_t end, bool write, 
   const Cycle g_same_bank = std::max(spec_.gap(col, col, kLevels), spec_.burst_cycles);
   const bool closed = spec_.controller.row_policy == RowPolicy::kClosed;
   Cycle first_ready = kNever;
-  Cycle stream_end = 0;
   const Cycle switch_cycles = spec_.gap(Command::kRD, Command::kPRE, kLevels) +
                               spec_.gap(Command::kPRE, Command::kACT, kLevels) +
                               spec_.gap(Command::kACT, col, kLevels);
-  // Row commands, run by run, at their earliest legal cycles.
-  std::array<Cycle, 64> ready_small{};
+  // Row commands, run by run, at their earliest legal cycles; columns joining a closing row are
+  // placed at once, the others below.
+  std::array<Cycle, 64> ready_small{};  // per run (later runs: the first ready cycle)
+  Cycle data_first = kNever;
+  Cycle data_last = 0;
   for (std::size_t k = begin; k < end; ++k) {
     Run& r = runs_[k];
     const std::uint64_t b = timing_.node(Level::kBank, r.addr);
@@ -293,18 +394,17 @@ void FastEngine::schedule_group(std::size_t begin, std::size_t end, bool write, 
       // Served before the queued switch, as hits to the row still open at arrival.
       counters_.row_hits += r.bursts;
       const Cycle at = std::max(t0, bank.prev_last + g_same_bank);
-      const Cycle last = at + static_cast<Cycle>(r.bursts - 1) * g_same_bank;
+      const auto [first, last] = place_columns(unit, col, r.addr, r.bursts, at, false);
       timing_.issue(col, r.addr, last);
       counters_.commands[index(col)] += r.bursts;
+      const Cycle slide = std::max<Cycle>(last - bank.prev_last, 0);
       bank.prev_last = last;
       bank.joined += r.bursts;
-      const Cycle slide = static_cast<Cycle>(r.bursts) * g_same_bank;
       bank.prev_close += slide;
       bank.session_floor = std::max(bank.session_floor, last + switch_cycles);
-      if (k - begin < ready_small.size()) ready_small[k - begin] = at;
-      first_ready = std::min(first_ready, at);
-      stream_end = std::max(stream_end, last);
-      r.bursts = 0;  // issued: skipped by the column stream below
+      data_first = std::min(data_first, first);
+      data_last = std::max(data_last, last);
+      r.bursts = 0;  // issued: skipped by the column placement below
       continue;
     }
     if (bank.open_row == row) {
@@ -326,43 +426,102 @@ void FastEngine::schedule_group(std::size_t begin, std::size_t end, bool write, 
       counters_.row_hits += r.bursts - 1;
       at = place_act(r.addr, std::max(at, timing_.earliest(Command::kACT, r.addr)), t0);
       timing_.issue(Command::kACT, r.addr, at);
+      if (!write) read_act_end_[channel] = std::max(read_act_end_[channel], at);
       ++counters_.commands[index(Command::kACT)];
-      last_act_[channel] = std::max(last_act_[channel], at);
       bank.open_row = r.addr.row;
     }
     const Cycle ready = std::max({t0, timing_.earliest(col, r.addr), bank.session_floor});
     if (k - begin < ready_small.size()) ready_small[k - begin] = ready;
     first_ready = std::min(first_ready, ready);
-    stream_end = std::max(stream_end, ready + static_cast<Cycle>(r.bursts - 1) * g_same_bank);
   }
-  // The interleaved column stream: data bus / tCCD_S across bank groups, tCCD_L within a bank.
-  stream_end = std::max(stream_end, first_ready + static_cast<Cycle>(total - 1) * g_other_bg);
-  const std::size_t groups = end - begin;
-  for (std::size_t k = begin; k < end; ++k) {
-    Run& r = runs_[k];
-    if (r.bursts == 0) continue;  // joined a closing row above
-    const std::size_t i = k - begin;
-    const Cycle ready = i < ready_small.size() ? ready_small[i] : first_ready;
-    Cycle last = std::max(ready + static_cast<Cycle>(r.bursts - 1) * g_same_bank,
-                          stream_end - static_cast<Cycle>(groups - 1 - i) * g_other_bg);
-    last = std::min(last, stream_end);
-    Bank& bank = banks_[timing_.node(Level::kBank, r.addr)];
-    const bool auto_pre = closed;
-    const Command cmd = auto_pre ? (write ? Command::kWRA : Command::kRDA) : col;
-    timing_.issue(cmd, r.addr, last);
-    counters_.commands[index(cmd)] += 1;
-    counters_.commands[index(col)] += r.bursts - 1;
-    bank.last_column = last;
-    if (auto_pre) bank.open_row = -1;
+  const Command last_cmd = closed ? (write ? Command::kWRA : Command::kRDA) : col;
+  if (total <= kTrainBursts) {
+    // Burst by burst on the bus's column timeline: each takes the earliest legal gap.
+    for (std::size_t k = begin; k < end; ++k) {
+      Run& r = runs_[k];
+      if (r.bursts == 0) continue;
+      const auto [first, last] =
+          place_columns(unit, col, r.addr, r.bursts, ready_small[k - begin], closed);
+      finish_run(r, last_cmd, last);
+      data_first = std::min(data_first, first);
+      data_last = std::max(data_last, last);
+    }
+  } else if (first_ready != kNever) {
+    // A long stream: one interleaved train after every recorded column, in closed form — data
+    // bus / tCCD_S across bank groups, tCCD_L within a bank.
+    std::size_t head = begin;
+    while (runs_[head].bursts == 0) ++head;
+    const Cycle newest = columns_.newest(unit);
+    first_ready = columns_.place(
+        unit, col, runs_[head].addr,
+        newest == ColumnTimeline::kNone ? first_ready : std::max(first_ready, newest + 1));
+    std::uint64_t left = 0;
+    Cycle stream_end = 0;
+    for (std::size_t k = begin; k < end; ++k) {
+      const Run& r = runs_[k];
+      if (r.bursts == 0) continue;
+      left += r.bursts;
+      const Cycle ready =
+          std::max(first_ready, k - begin < ready_small.size() ? ready_small[k - begin] : 0);
+      stream_end = std::max(stream_end, ready + static_cast<Cycle>(r.bursts - 1) * g_same_bank);
+    }
+    stream_end = std::max(stream_end, first_ready + static_cast<Cycle>(left - 1) * g_other_bg);
+    const std::size_t groups = end - begin;
+    std::size_t tail = begin;
+    for (std::size_t k = begin; k < end; ++k) {
+      Run& r = runs_[k];
+      if (r.bursts == 0) continue;
+      tail = k;
+      const std::size_t i = k - begin;
+      const Cycle ready = std::max(first_ready, i < ready_small.size() ? ready_small[i] : 0);
+      Cycle last = std::max(ready + static_cast<Cycle>(r.bursts - 1) * g_same_bank,
+                            stream_end - static_cast<Cycle>(groups - 1 - i) * g_other_bg);
+      finish_run(r, last_cmd, std::min(last, stream_end));
+    }
+    columns_.record_train(unit, last_cmd, runs_[tail].addr, first_ready, stream_end, g_other_bg);
+    const std::uint64_t kept = std::min<std::uint64_t>(
+        left, write ? spec_.controller.write_queue : spec_.controller.read_queue);
+    for (std::uint64_t i = 0; i < kept; ++i) {  // the queue entries it holds last (<= capacity)
+      depart(stream_end - static_cast<Cycle>(i) * g_other_bg);
+    }
+    data_first = std::min(data_first, first_ready);
+    data_last = std::max(data_last, stream_end);
   }
-  last_col_[unit] = std::max(last_col_[unit], stream_end);
+  last_col_[unit] = std::max(last_col_[unit], data_last);
+  if (write) batch_[channel].end = std::max(batch_[channel].end, data_last);
   const Cycle lat = write ? spec_.write_latency : spec_.read_latency;
-  const Cycle data_first = first_ready + lat;
-  const Cycle data_last = stream_end + lat + spec_.burst_cycles;
-  first_ = std::min(first_, data_first);
-  last_ = std::max(last_, data_last);
-  record_data(channel, spec_.cycles(data_first), spec_.cycles(data_last),
-              total * spec_.burst_bytes.count(), write);
+  first_ = std::min(first_, data_first + lat);
+  last_ = std::max(last_, data_last + lat + spec_.burst_cycles);
+  record_data(channel, spec_.cycles(data_first + lat),
+              spec_.cycles(data_last + lat + spec_.burst_cycles), total * spec_.burst_bytes.count(),
+              write);
+}
+
+std::pair<Cycle, Cycle> FastEngine::place_columns(std::uint64_t unit, Command col,
+                                                  const DramAddress& a, std::uint64_t n, Cycle from,
+                                                  bool auto_pre) {
+  const Command last_cmd = is_write(col) ? Command::kWRA : Command::kRDA;
+  Cycle c = from;
+  Cycle first = kNever;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const Command cmd = auto_pre && i + 1 == n ? last_cmd : col;
+    c = columns_.place(unit, cmd, a, c);
+    columns_.record(unit, cmd, a, c);
+    depart(c);
+    first = std::min(first, c);
+  }
+  return {first, c};
+}
+
+void FastEngine::finish_run(const Run& r, Command last_cmd, Cycle last) {
+  // The bank-level rules (tRTP, tWR, auto-precharge) count from the run's last column.
+  Bank& bank = banks_[timing_.node(Level::kBank, r.addr)];
+  timing_.issue(last_cmd, r.addr, last);
+  counters_.commands[index(last_cmd)] += 1;
+  const Command col = is_write(last_cmd) ? Command::kWR : Command::kRD;
+  counters_.commands[index(col)] += r.bursts - 1;
+  bank.last_column = last;
+  if (last_cmd == Command::kRDA || last_cmd == Command::kWRA) bank.open_row = -1;
 }
 
 DramResult FastEngine::serve(const DramRequest& r) {
@@ -385,9 +544,21 @@ DramResult FastEngine::serve(const DramRequest& r) {
   last_ = 0;
   // Blocks emit runs unit by unit; consecutive runs of one unit form one interleaved group.
   std::size_t begin = 0;
+  std::size_t channel = spec_.count(Level::kChannel);
+  Cycle t_channel = t0;
   for (std::size_t k = 1; k <= runs_.size(); ++k) {
     if (k == runs_.size() || runs_[k].unit != runs_[begin].unit) {
-      schedule_group(begin, k, r.write, t0);
+      if (runs_[begin].addr[Level::kChannel] != channel) {
+        // A new channel: admit its bursts of this request (runs of one channel are adjacent).
+        channel = runs_[begin].addr[Level::kChannel];
+        channel_bursts_ = 0;
+        for (std::size_t j = begin; j < runs_.size() && runs_[j].addr[Level::kChannel] == channel;
+             ++j) {
+          channel_bursts_ += runs_[j].bursts;
+        }
+        t_channel = admit(channel, r.write, t0);
+      }
+      schedule_group(begin, k, r.write, t_channel);
       begin = k;
     }
   }
