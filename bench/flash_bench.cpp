@@ -2,8 +2,9 @@
 // QD1 latency breakdown, sequential/random throughput vs queue depth with the PCIe 4.0 x4 host
 // link composed as a gap-filling timeline of PcieProtocol wire bytes, greedy-GC write
 // amplification vs the analytical estimate, and the InstInfer-like CSD engine figures.
-// Usage: tiersim_flash_bench. Asserts nothing (tests/flash and tests/csd check the bounds);
-// bench/flash_bench.sh prints the same figures through the CLI with the fabric's link model.
+// Usage: tiersim_flash_bench [fidelity [scale]]. Asserts nothing (tests/flash and tests/csd check
+// the bounds); bench/flash_bench.sh prints the same figures through the CLI with the fabric's link
+// model.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -12,10 +13,11 @@
 #include <systemc>
 
 #include "models/csd/csd.h"
+#include "models/flash/detailed_array.h"
 #include "models/flash/ftl.h"
 #include "models/link/pcie_protocol.h"
 #include "sim/kernel/sc_entry.h"
-#include "tests/flash/flash_test_util.h"
+#include "tests/flash/flash_traces.h"
 
 using namespace tiersim;
 using namespace tiersim::models;
@@ -173,32 +175,77 @@ void csd_figures() {
   const double gbps = read.bytes.as_double() / (r.end.as_seconds() * 1e9);
   fmt::print("engine-side sequential read of 256 MiB: {:.3f} GB/s = {:.1f}% of {:.1f} GB/s\n", gbps,
              100 * gbps / 11.2, ssd.array().aggregate_channel_bandwidth().as_GBps());
-  // One OPT-13B layer's decode attention for a batch of 16 at 2048 tokens: 40 heads x 128 dims,
-  // fp16 K and V: 2 x 40 x 128 x 2 B x 2048 x 16 = 640 MiB... use one sequence: 40 MiB.
-  EngineOp att;
-  att.address = 1ull << 30;
-  att.bytes = Bytes(2ull * 40 * 128 * 2 * 2048);
-  att.gemv_flops = 2ull * 2 * 40 * 128 * 2048;  // q.K and p.V: 2 FLOPs per MAC
-  att.softmax_elems = 40ull * 2048;
-  att.topk_elems = 40ull * 2048;
-  const EngineTiming a = e.run(att, Time::ms(100));
-  fmt::print("attend(OPT-13B layer, 40 heads, 2048 tokens, fp16 K+V = {:.1f} MiB):\n",
-             att.bytes.as_double() / (1 << 20));
+  // InstInfer's attend(layer, heads, tokens): one OPT-13B layer (40 heads x 128 dims, fp16) of
+  // decode attention over the paper's KV layout (16 tokens x 128 dims = one 4 KiB page per head).
+  fmt::print("attend(one OPT-13B layer), engine time and unit breakdown (us):\n");
+  fmt::print("  {:<24} {:>9} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "batch x context",
+             "KV MiB", "engine", "flash", "DRAM", "GEMV", "softmax", "top-k", "filter");
+  Time at = Time::ms(100);
+  for (const double keep : {1.0, 0.125}) {
+    for (const std::uint32_t batch : {1u, 16u, 64u}) {
+      AttendOp a;
+      a.batch = batch;
+      a.q_heads = a.kv_heads = 40;
+      a.head_dim = 128;
+      a.context = 2048;
+      a.sparse_keep = keep;
+      const EngineTiming t = e.attend(a, at, at);
+      at = t.end + Time::ms(1);
+      fmt::print(
+          "  {:<24} {:>9.1f} {:>9.1f} {:>9.1f} {:>8.1f} {:>8.1f} {:>8.1f} {:>8.1f} {:>8.1f}\n",
+          fmt::format("{}{} x {}", keep < 1 ? "SparF 1/8 " : "dense ", batch, a.context),
+          t.flash_bytes.as_double() / (1 << 20), (t.end - t.start).as_us(), t.flash_busy.as_us(),
+          t.dram_busy.as_us(), t.gemv_busy.as_us(), t.softmax_busy.as_us(), t.topk_busy.as_us(),
+          t.filter_busy.as_us());
+    }
+  }
   fmt::print(
-      "  engine time {:.1f} us: flash {:.1f} us, DRAM staging busy {:.1f} us, GEMV busy "
-      "{:.1f} us, softmax {:.1f} us, top-k {:.1f} us\n",
-      (a.end - a.start).as_us(), a.flash_busy.as_us(), a.dram_busy.as_us(), a.gemv_busy.as_us(),
-      a.softmax_busy.as_us(), a.topk_busy.as_us());
+      "  (flash = first to last page at the controller; units overlap with it; filter "
+      "= summed over the 8 channel filters)\n");
+}
+
+// Issue 5 acceptance 5: fast vs detailed on the five flash traces (tests/flash/flash_traces.h),
+// long forms; detailed/fast total simulated time and the wall-time speed ratio.
+void fidelity_figures(std::uint64_t scale) {
+  fmt::print("\n== Fast vs detailed fidelity (closed loop; 980 PRO preset timing)\n");
+  fmt::print("  {:<42} {:>8} {:>12} {:>12} {:>8} {:>10} {:>10} {:>8}\n", "trace", "requests",
+             "fast ms", "detailed ms", "diff", "fast s", "detail s", "speed");
+  for (const test::Trace tr : test::kTraces) {
+    const std::uint64_t n = (tr == test::Trace::kRandWrite ? 20000 : 50000) * scale;
+    auto timed = [&](const char* fid, Time* sim, std::uint64_t* events) {
+      SsdModel m = test::trace_drive(tr, fid);
+      const auto t0 = std::chrono::steady_clock::now();
+      *sim = test::replay(tr, m, n).end;
+      if (auto* d = dynamic_cast<DetailedFlash*>(&m.array())) *events = d->events();
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    Time f_sim, d_sim;
+    std::uint64_t events = 0;
+    const double f_wall = timed("fast", &f_sim, &events);
+    const double d_wall = timed("detailed", &d_sim, &events);
+    fmt::print("  {:<42} {:>8} {:>12.3f} {:>12.3f} {:>+7.2f}% {:>10.3f} {:>10.3f} {:>7.1f}x\n",
+               test::trace_name(tr), n, f_sim.as_us() / 1e3, d_sim.as_us() / 1e3,
+               100.0 * (d_sim.as_seconds() / f_sim.as_seconds() - 1.0), f_wall, d_wall,
+               d_wall / f_wall);
+    fmt::print("  {:<42} detailed events: {} ({:.1f} per request)\n", "", events,
+               static_cast<double>(events) / static_cast<double>(n));
+  }
 }
 
 }  // namespace
 
-int sc_main(int /*argc*/, char* /*argv*/[]) {
+int sc_main(int argc, char* argv[]) {
+  // `tiersim_flash_bench fidelity [scale]`: only the fidelity comparison.
+  if (argc > 1 && std::string(argv[1]) == "fidelity") {
+    fidelity_figures(argc > 2 ? std::stoull(argv[2]) : 1);
+    return 0;
+  }
   ssd_figures();
   wa_figures();
   gc_figures();
   precondition_figure();
   csd_figures();
+  fidelity_figures(1);
   return 0;
 }
 

@@ -10,9 +10,9 @@ bin=${1:-$root/build}/sim/cli/tiersim
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# run SYSTEM TARGET PATTERN SIZE REQUESTS QD -> prints "sim_time_ps mean_latency_line"
+# run SYSTEM TARGET PATTERN SIZE REQUESTS QD [--set ...] -> prints "GB/s IOPS mean latency"
 run() {
-  "$bin" run "$root/configs/systems/$1" --no-progress -o "$tmp/r.h5" --set 'kernel.quantum=0 ns' \
+  "$bin" run "$root/configs/systems/$1" --no-progress -o "$tmp/r.h5" --set 'kernel.quantum=0 ns' "${@:7}" \
     --set "workloads=[{type: synthetic, name: w, source: host, target: $2, pattern: $3, requests: $5, size: $4 B, footprint: 1000000000000 B, read_fraction: 1.0, max_outstanding: $6}]" >"$tmp/out"
   /usr/bin/python3 - "$tmp/r.h5" "$4" "$5" <<'PY'
 import sys, h5py
@@ -31,5 +31,10 @@ for qd in 1 32 128 512 1024; do
   n=100000; [ "$qd" = 1 ] && n=5000
   printf '4 KiB rand read QD%-5s: ' "$qd"; run ssd_980pro_host.yaml ssd random 4096 "$n" "$qd"
 done
+echo "== the same drive, fidelity: detailed (per flash command)"
+det=(--set 'system.components.ssd.fidelity=detailed')
+echo -n "128 KiB seq read QD32  : "; run ssd_980pro_host.yaml ssd sequential 131072 20000 32 "${det[@]}"
+printf '4 KiB rand read QD%-5s: ' 1; run ssd_980pro_host.yaml ssd random 4096 5000 1 "${det[@]}"
+printf '4 KiB rand read QD%-5s: ' 1024; run ssd_980pro_host.yaml ssd random 4096 100000 1024 "${det[@]}"
 echo "== InstInfer-like CSD (configs/systems/csd_instinfer_host.yaml)"
 echo -n "host 128 KiB seq QD32  : "; run csd_instinfer_host.yaml csd sequential 131072 20000 32

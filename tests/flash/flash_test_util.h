@@ -21,7 +21,8 @@ inline config::Node load_ssd_node(const std::string& path, const std::string& ov
 
 inline SsdModel load_ssd(const std::string& path, const std::string& overrides = "") {
   const config::Node n = load_ssd_node(path, overrides);
-  return SsdModel(nand_from_config(n.at("nand")), controller_from_config(n.at("controller")));
+  return SsdModel(nand_from_config(n.at("nand")), controller_from_config(n.at("controller")),
+                  parse_fidelity(n.get_string("fidelity")));
 }
 
 struct LoopResult {

@@ -18,7 +18,7 @@ const std::string kPreset = "configs/flash/samsung_980pro_2tb.yaml";
 
 TEST(SsdModel, StripingIsChannelThenDieThenPlane) {
   SsdModel m = load_ssd(kPreset);
-  const FlashArray& a = m.array();
+  const FlashBackend& a = m.array();
   // 8 channels x 4 dies x 2 planes; 384 pages per block, TLC.
   EXPECT_EQ(a.place(0).channel, 0u);
   EXPECT_EQ(a.place(7).channel, 7u);

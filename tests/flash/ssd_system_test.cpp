@@ -1,6 +1,7 @@
 // The 980 PRO preset in a system (configs/systems/ssd_980pro_host.yaml), through the CLI: the
 // datasheet figures over the PCIe 4.0 x4 link (../shared/targets/devices.yaml,
-// samsung_980_pro_2tb_datasheet) and the QD1 latency breakdown.
+// samsung_980_pro_2tb_datasheet), the QD1 latency breakdown, and the statistics in the HDF5 file.
+#include <H5Cpp.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -62,6 +63,40 @@ TEST(SsdSystem, Qd1RandomReadLatencyIsTheSumOfItsParts) {
   const double expect =
       10 + 33.967 + 0.2 + 4096 / 1.2e3 + 1.0 + 4096.0 * 148 / 128 * 371 / 370 / 7.877e3;
   EXPECT_NEAR(mean_us, expect, 0.03 * expect);
+}
+
+TEST(SsdSystem, StatisticsReachTheResultsFile) {
+  // A small drive with the FTL, preconditioned to 90% + 4x overwrites, then random 16 KiB
+  // writes: utilization per channel and die, WA, GC share, queue depth and IOPS series, and the
+  // P/E histogram (group ssd_pe_cycles) are in the HDF5 file.
+  TempDir dir;
+  const std::string out = (dir.path() / "r.h5").string();
+  const auto c = run_tiersim(fmt::format(
+      "run {} -q --no-progress -o {} --set 'kernel.quantum=0 ns' --set {} --set {} --set {}",
+      shell_quote(kSystem), shell_quote(out),
+      shell_quote("system.components.ssd.nand={channels: 2, ways: 2, planes: 1, "
+                  "blocks_per_plane: 64, pages_per_block: 32}"),
+      shell_quote("system.components.ssd.controller={capacity: 117440512 B, ftl: true, "
+                  "precondition_fill: 0.9, precondition_overwrites: 28672}"),
+      shell_quote("workloads=[{type: synthetic, name: w, source: host, target: ssd, pattern: "
+                  "random, requests: 4000, size: 16384 B, footprint: 117440512 B, "
+                  "read_fraction: 0.0, max_outstanding: 16}]")));
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const auto a = h5::read_group_attrs(out, "/components/ssd");
+  EXPECT_GT(h5::u64(a, "gc_runs"), 0u);
+  EXPECT_GT(h5::u64(a, "write_amplification_milli"), 1500u);
+  EXPECT_GT(h5::u64(a, "gc_share_milli"), 100u);   // GC holds the dies a large share
+  EXPECT_GT(h5::u64(a, "die0_util_milli"), 500u);  // write-bound: dies busy
+  EXPECT_GT(h5::u64(a, "channel1_util_milli"), 0u);
+  std::uint64_t blocks = 0;
+  for (const auto& [name, v] : h5::read_group_attrs(out, "/components/ssd_pe_cycles")) {
+    blocks += std::get<std::uint64_t>(v);
+  }
+  EXPECT_EQ(blocks, 2u * 2 * 64);  // every block counted once
+  const H5::H5File f(out, H5F_ACC_RDONLY);
+  for (const char* s : {"queue_depth", "read_ops", "write_ops", "gc_busy", "channel0_busy"}) {
+    EXPECT_TRUE(f.nameExists(std::string("/components/ssd/series/") + s)) << s;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,126 @@
+// Decode attention inside the InstInfer-like CSD (models/csd/csd.h, EngineModel::attend and the
+// kDecodeAttention compute transaction): the KV layout's page count, engine time = the slower of
+// flash and compute with pipelining, the unit breakdown, and the SparF-like variant.
+#include <gtest/gtest.h>
+
+#include "models/csd/csd.h"
+#include "sim/config/loader.h"
+#include "tests/common/system_from_yaml.h"
+#include "tests/common/test_util.h"
+
+namespace tiersim::models::csd {
+namespace {
+
+config::Node preset(const std::string& overrides = "") {
+  config::Node n =
+      config::load_file(tiersim::test::source_dir() + "/configs/csd/instinfer_csd.yaml");
+  if (!overrides.empty()) config::merge_into(n, config::parse_yaml(overrides, "<o>"));
+  config::validate(n, *Csd::schema());
+  return n;
+}
+
+struct Engine {
+  explicit Engine(const config::Node& n)
+      : ssd(flash::nand_from_config(n.at("nand")),
+            flash::controller_from_config(n.at("controller"))),
+        engine(ssd.array(), engine_from_config(n.at("engine"))) {}
+  flash::SsdModel ssd;
+  EngineModel engine;
+};
+
+// OPT-13B: 40 heads x 128 dims, fp16; 16 tokens x 128 x 2 B = one 4 KiB page per head.
+AttendOp opt13b(std::uint32_t batch, std::uint64_t context) {
+  AttendOp a;
+  a.batch = batch;
+  a.q_heads = 40;
+  a.kv_heads = 40;
+  a.head_dim = 128;
+  a.context = context;
+  a.elem_bytes = 2;
+  return a;
+}
+
+TEST(CsdAttention, RegionIsOnePagePerSixteenTokensPerHeadForKAndV) {
+  const AttendOp a = opt13b(4, 1000);  // 1000 tokens -> 63 pages per side
+  EXPECT_EQ(a.region(Bytes::KiB(4)).count(), 4ull * 40 * 2 * 63 * 4096);
+}
+
+TEST(CsdAttention, DenseAttentionIsFlashBoundWithComputeHiddenBehindIt) {
+  Engine e(preset());
+  const AttendOp a = opt13b(4, 1024);  // 80 MiB of K + V
+  const EngineTiming t = e.engine.attend(a, Time::zero());
+  const Bytes region = a.region(Bytes::KiB(4));
+  EXPECT_EQ(t.flash_bytes, region);
+  // Flash: 8 channels x 4 KiB / (100 ns + 4 KiB / 1.4 GB/s) = 10.83 GB/s at best.
+  const double ceiling_s = region.as_double() / (8 * 4096.0 / (100e-9 + 4096 / 1.4e9));
+  EXPECT_GE((t.flash_done - t.start).as_seconds(), ceiling_s);
+  EXPECT_LE((t.flash_done - t.start).as_seconds(), 1.05 * ceiling_s);
+  // Breakdown: GEMV q.K + p.V = 2 x (2 x 1024 x 128) FLOPs per head at 650 GFLOP/s; softmax 1024
+  // scores per head at 1000 M/s; 160 heads.
+  EXPECT_NEAR(t.gemv_busy.as_us(), 160 * 2 * (2.0 * 1024 * 128 / 650e9) * 1e6, 0.01);
+  EXPECT_NEAR(t.softmax_busy.as_us(), 160 * 1024 / 1e9 * 1e6, 0.01);
+  // Pipelined: the op ends one group's tail after the last flash byte (staging K and V of the
+  // last group through engine DRAM, 2 x 2 x 256 KiB at 38.4 GB/s, plus its compute), not after
+  // flash + compute.
+  EXPECT_GE(t.end, t.flash_done);
+  const Time tail = 2 * Bandwidth::GBps(38.4).transfer_time(Bytes::KiB(512));
+  EXPECT_LT(t.end - t.flash_done, tail + Time::us(3));
+  EXPECT_GT(t.end - t.flash_done, tail);
+}
+
+TEST(CsdAttention, SlowGemvMakesItComputeBound) {
+  Engine e(preset("engine: {gemv_gflops: 2}"));
+  const AttendOp a = opt13b(1, 1024);
+  const EngineTiming t = e.engine.attend(a, Time::zero());
+  // 40 heads x 2 x 262144 FLOPs at 2 GFLOP/s = 10.49 ms >> flash (20 MiB / 10.8 GB/s = 1.9 ms).
+  EXPECT_NEAR(t.gemv_busy.as_us(), 40 * 2 * 262144 / 2e9 * 1e6, 0.01);
+  EXPECT_GT(t.end - t.start, t.gemv_busy);
+  EXPECT_LT(t.end - t.start, t.gemv_busy + Time::us(200));  // + first group's read
+}
+
+TEST(CsdAttention, SparFReadsTheChannelCopyAndOnlyTheTouchedPages) {
+  Engine e(preset());
+  AttendOp dense = opt13b(4, 1024);
+  AttendOp sparse = dense;
+  sparse.sparse_keep = 1.0 / 8;
+  const EngineTiming d = e.engine.attend(dense, Time::zero());
+  const EngineTiming s = e.engine.attend(sparse, Time::ms(100), Time::ms(100));
+  // Per head: channel copy 16 dims x 1024 x 2 B = 8 pages; K and V: 2 x 64 pages x min(1, 2/8).
+  EXPECT_EQ(s.flash_bytes.count(), 160ull * (8 + 2 * 16) * 4096);
+  EXPECT_EQ(d.flash_bytes.count(), 160ull * 128 * 4096);
+  const double speedup = (d.end - d.start).as_seconds() / (s.end - s.start).as_seconds();
+  // 3.2x fewer pages, but the dense read is channel-bound (20480 pages x 3.03 us / 8 channels =
+  // 7.75 ms) while the sparse one is die-bound: its scattered pages lose multi-plane pairing
+  // (6400 single-page senses x 34 us mean tR / 64 dies = 3.4 ms): ~2.3x.
+  EXPECT_GT(speedup, 1.9);
+  EXPECT_LT(speedup, 2.5);
+  EXPECT_GT(s.topk_busy, Time::zero());
+  EXPECT_GT(s.filter_busy, Time::zero());
+}
+
+TEST(CsdAttention, ComputeTransactionRunsAttendAndRejectsUnknownOperators) {
+  tiersim::test::TempDir dir;
+  const auto exp =
+      dir.write("exp.yaml", "system:\n  components:\n    csd: {type: csd, extends: " +
+                                tiersim::test::source_dir() + "/configs/csd/instinfer_csd.yaml}\n");
+  tiersim::test::SystemFromNode sys(config::load_file(exp.string()));
+  kernel::Component& csd = sys.get("csd");
+  kernel::TxnExtension txn = tiersim::test::compute_txn(0, 4 * 40 * 128 * 2);
+  txn.op.kind = kernel::OpKind::kDecodeAttention;
+  txn.op.batch = 4;
+  txn.op.q_heads = 40;
+  txn.op.kv_heads = 40;
+  txn.op.head_dim = 128;
+  txn.op.context = 1024;
+  const kernel::DataWindow w = csd.serve(txn, {Time::zero(), Time::zero()});
+  Engine e(preset());
+  const EngineTiming t = e.engine.attend(opt13b(4, 1024), Time::zero());
+  EXPECT_EQ(w.first, t.end);
+  EXPECT_EQ(w.last, t.end);
+  EXPECT_EQ(sys.counter("csd", "attention_ops"), 1u);
+  txn.op.kind = kernel::OpKind::kGemm;
+  EXPECT_THROW(csd.serve(txn, {Time::zero(), Time::zero()}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace tiersim::models::csd
