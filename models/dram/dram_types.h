@@ -7,6 +7,13 @@
 //  - Commands are the JEDEC command set shared by all presets; a standard that lacks one simply
 //    has no constraint naming it. REFpb is per-bank refresh (REFsb in HBM3/DDR5 same-bank mode is
 //    accepted as an alias in presets).
+//  - PIM extensions (models/pim, docs/models/pim.md), timed by the same constraint table: ACTab
+//    activates one row in every bank of a pseudo channel (bank-PIM); MACab reads one column of
+//    every bank of the pseudo channel into its per-bank MAC unit; MACbg reads one column of one
+//    bank in every bank group of the pseudo channel into the bank group's MAC unit; RDbb (bank
+//    bundle read, logic-die PIM) reads one column of one bank in every bank group and sends it
+//    over extra TSVs to the logic die. Neither MAC nor RDbb uses the external data bus. The DRAM
+//    engines never issue them.
 //  - Cycle is a count of the device's command clock (tCK); conversion to Time happens only at the
 //    model's boundary (cycles * tCK).
 #pragma once
@@ -25,10 +32,25 @@ inline constexpr std::size_t kLevels = 5;
 inline constexpr std::array<std::string_view, kLevels> kLevelNames = {"channel", "pseudo_channel",
                                                                       "rank", "bank_group", "bank"};
 
-enum class Command : std::uint8_t { kACT, kPRE, kPREA, kRD, kWR, kRDA, kWRA, kREFab, kREFpb };
-inline constexpr std::size_t kCommands = 9;
+enum class Command : std::uint8_t {
+  kACT,
+  kPRE,
+  kPREA,
+  kRD,
+  kWR,
+  kRDA,
+  kWRA,
+  kREFab,
+  kREFpb,
+  kACTab,  // PIM: all-bank activate
+  kMACab,  // PIM: all-bank MAC
+  kMACbg,  // PIM: bank-group MAC
+  kRDbb,   // PIM: bank-bundle read to the logic die
+};
+inline constexpr std::size_t kCommands = 13;
 inline constexpr std::array<std::string_view, kCommands> kCommandNames = {
-    "ACT", "PRE", "PREA", "RD", "WR", "RDA", "WRA", "REFab", "REFpb"};
+    "ACT",   "PRE",   "PREA",  "RD",    "WR",    "RDA", "WRA",
+    "REFab", "REFpb", "ACTab", "MACab", "MACbg", "RDbb"};
 
 [[nodiscard]] constexpr std::size_t index(Level l) {
   return static_cast<std::size_t>(l);

@@ -113,7 +113,7 @@ CommandMask commands_of(const Node& list, const std::string& what) {
     if (!c) {
       throw ConfigError(item.origin(),
                         fmt::format("unknown DRAM command '{}' in {} (known: ACT, PRE, PREA, RD, "
-                                    "WR, RDA, WRA, REFab, REFpb)",
+                                    "WR, RDA, WRA, REFab, REFpb, ACTab, MACab, MACbg, RDbb)",
                                     item.text(), what));
     }
     m = static_cast<CommandMask>(m | bit(*c));
@@ -265,6 +265,9 @@ DramSpec spec_from_config(const Node& cfg) {
   s.energy.wr = en.get_energy("WR");
   s.energy.ref_ab = en.get_energy("REFab");
   s.energy.ref_pb = en.get_energy("REFpb");
+  s.energy.column_access = en.get_energy("column_access");
+  s.energy.bank_group_bus = en.get_energy("bank_group_bus");
+  s.energy.tsv = en.get_energy("tsv");
   s.energy.background_watts_per_channel = config::parse_power_watts(en.at("background").text());
   return s;
 }

@@ -71,6 +71,10 @@ struct ControllerSpec {
 struct EnergySpec {
   Energy act, pre, rd, wr, ref_ab, ref_pb;  // per command
   double background_watts_per_channel = 0.0;
+  // Parts of one burst's read energy, per burst_bytes, for the PIM commands (docs/models/pim.md):
+  // array to the bank's I/O; bank to its bank group's I/O (MAC unit or TSV interface); over the
+  // TSVs to the logic die. RD = these three + the external I/O (PHY) share.
+  Energy column_access, bank_group_bus, tsv;
 };
 
 struct DramSpec {

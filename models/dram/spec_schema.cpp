@@ -134,6 +134,14 @@ config::SchemaPtr energy_schema() {
   s->add("WR", Type::kEnergy, "One write burst (array + I/O).").default_to("0 pJ");
   s->add("REFab", Type::kEnergy, "One all-bank refresh of one scope.").default_to("0 pJ");
   s->add("REFpb", Type::kEnergy, "One per-bank refresh.").default_to("0 pJ");
+  s->add("column_access", Type::kEnergy,
+         "PIM: one burst from the array to its bank's I/O (part of RD).")
+      .default_to("0 pJ");
+  s->add("bank_group_bus", Type::kEnergy,
+         "PIM: one burst from a bank to its bank group's I/O (part of RD).")
+      .default_to("0 pJ");
+  s->add("tsv", Type::kEnergy, "PIM: one burst over the TSVs to the logic die (part of RD).")
+      .default_to("0 pJ");
   s->add("background", Type::kPower, "Background (standby) power per channel.").default_to("0 W");
   s->add("source", Type::kString, "Where the energy numbers come from.").default_to("assumed");
   return s;

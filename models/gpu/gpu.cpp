@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "models/gpu/op_shape.h"
 #include "sim/config/config_error.h"
 
 namespace tiersim::models::gpu {
@@ -17,6 +18,15 @@ config::SchemaPtr Gpu::schema() {
   s->add("precision", Type::kString, "Data type of the compute transactions served.")
       .default_to("bf16")
       .one_of({"fp32", "tf32", "fp16", "bf16", "fp8"});
+  s->add("memory_model", Type::kString,
+         "analytical: HBM traffic at hbm_bandwidth x hbm_efficiency; l2_hbm: memory-bound "
+         "operators streamed through the L2 and HBM models (l2_preset, hbm_preset).")
+      .default_to("analytical")
+      .one_of({"analytical", "l2_hbm"});
+  s->add("l2_preset", Type::kPath, "memory_model l2_hbm: a sectored_cache preset (the L2).")
+      .default_to("");
+  s->add("hbm_preset", Type::kPath, "memory_model l2_hbm: a dram preset (the device memory).")
+      .default_to("");
   return s;
 }
 
@@ -29,11 +39,21 @@ Gpu::Gpu(const kernel::BuildContext& ctx)
       flops_(stats().counter("flops", "Floating-point operations served")),
       bytes_(stats().counter("bytes", "HBM traffic of the kernels served")),
       compute_bound_(stats().counter("compute_bound", "Kernels limited by the compute roof")),
-      memory_bound_(stats().counter("memory_bound", "Kernels limited by memory bandwidth")) {
+      memory_bound_(stats().counter("memory_bound", "Kernels limited by memory bandwidth")),
+      shaped_(stats().counter("shaped_ops", "Compute transactions timed by their OpShape")) {
   try {
     (void)model_.peak_flops(precision_);
   } catch (const std::invalid_argument& e) {
     throw config::ConfigError(ctx.cfg.at("precision").origin(), e.what());
+  }
+  if (ctx.cfg.get_string("memory_model") == "l2_hbm") {
+    const std::string l2 = ctx.cfg.get_string("l2_preset");
+    const std::string hbm = ctx.cfg.get_string("hbm_preset");
+    if (l2.empty() || hbm.empty()) {
+      throw config::ConfigError(ctx.cfg.at("memory_model").origin(),
+                                "memory_model l2_hbm needs l2_preset and hbm_preset");
+    }
+    memory_path_ = std::make_unique<SimulatedMemoryPath>(l2, hbm);
   }
 }
 
@@ -41,6 +61,7 @@ Time Gpu::execute(const OpResult& op, Time arrival) {
   const Time start = timeline_.reserve(arrival, op.total());
   kernels_.add(op.kernels);
   flops_.add(static_cast<std::uint64_t>(std::llround(op.flops)));
+  flops_total_ += op.flops;
   bytes_.add(op.bytes.count());
   (op.compute_bound ? compute_bound_ : memory_bound_).add(op.kernels);
   return start + op.total();
@@ -52,6 +73,19 @@ kernel::DataWindow Gpu::serve(const kernel::TxnExtension& txn, kernel::DataWindo
                            "' serves compute transactions only; target its memory for loads and "
                            "stores");
   }
+  if (txn.op.kind != kernel::OpKind::kGeneric) {
+    shaped_.add();
+    OpResult op = time_op_shape(model_, txn.op, precision_);
+    if (memory_path_ && !op.compute_bound && op.bytes.count() > 0) {
+      // The kernel's traffic through the L2 and HBM models, from when the GPU can start it.
+      const Time start = max(in.first, timeline_.free_at());
+      const std::uint64_t base = txn.address != 0 ? txn.address : next_region_;
+      next_region_ = base + op.bytes.count();
+      op.kernel = memory_path_->stream(op.bytes, Bytes(0), start, base) - start;
+    }
+    const Time end = execute(op, in.first);
+    return {end, end};
+  }
   const Time end =
       execute(model_.roofline(static_cast<double>(txn.flops), txn.bytes, precision_), in.first);
   return {end, end};
@@ -60,6 +94,16 @@ kernel::DataWindow Gpu::serve(const kernel::TxnExtension& txn, kernel::DataWindo
 void Gpu::finalize(Time) {
   stats().counter("busy_ps", "Time the GPU spent running kernels, ps").value =
       static_cast<std::uint64_t>(timeline_.busy_time().ps());
+  const double compute = flops_total_ * model_.spec().energy_per_flop.as_pJ();
+  const double memory = static_cast<double>(bytes_.value) * model_.spec().energy_per_byte.as_pJ();
+  const auto pj = [](double v) { return static_cast<std::uint64_t>(std::llround(v)); };
+  stats()
+      .counter("energy_compute_pJ", "Dynamic compute energy: flops x energy_per_flop, pJ")
+      .value = pj(compute);
+  stats().counter("energy_memory_pJ", "HBM traffic energy: bytes x energy_per_byte, pJ").value =
+      pj(memory);
+  stats().counter("energy_total_pJ", "Dynamic GPU energy (compute + memory), pJ").value =
+      pj(compute + memory);
 }
 
 TIERSIM_REGISTER_COMPONENT("gpu", Gpu,

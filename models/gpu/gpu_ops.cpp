@@ -163,6 +163,12 @@ std::shared_ptr<config::Schema> gpu_spec_schema() {
       .at_most(1);
   s->add("link_latency", Type::kTime, "Latency of one ring step (send, sync, reduce).")
       .default_to("2 us");
+  s->add("energy_per_flop", Type::kEnergy,
+         "Dynamic energy per floating-point operation (gpu component energy statistics).")
+      .default_to("0 pJ");
+  s->add("energy_per_byte", Type::kEnergy,
+         "Dynamic energy per byte of HBM traffic (DRAM array + I/O + on-chip movement).")
+      .default_to("0 pJ");
   s->add("source", Type::kString, "Where the numbers come from.").default_to("assumed");
   return s;
 }
@@ -190,6 +196,8 @@ GpuSpec spec_from(const config::Node& cfg) {
   p.link_bandwidth = cfg.get_bandwidth("link_bandwidth");
   p.link_efficiency = cfg.get_double("link_efficiency");
   p.link_latency = cfg.get_time("link_latency");
+  p.energy_per_flop = cfg.get_energy("energy_per_flop");
+  p.energy_per_byte = cfg.get_energy("energy_per_byte");
   if (p.clock.as_hz() <= 0.0) {
     throw config::ConfigError(cfg.at("clock").origin(), "clock must be > 0");
   }

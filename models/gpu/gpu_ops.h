@@ -72,6 +72,10 @@ struct GpuSpec {
   Bandwidth link_bandwidth;  // per GPU per direction, for collectives (NVLink, else PCIe)
   double link_efficiency = 1.0;
   Time link_latency;  // per ring step
+  // Dynamic energy (the `gpu` component's energy statistics): per floating-point operation and
+  // per byte of HBM traffic (DRAM access + I/O + on-chip movement), 0 when unknown.
+  Energy energy_per_flop;
+  Energy energy_per_byte;
 };
 
 // Keys of a GPU description (shared by presets and the `gpu` component).
