@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   add_trace_commands(app, ctx);
   add_list_command(app, ctx);
   add_sweep_commands(app, ctx);
+  add_validate_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -34,6 +34,7 @@ void add_trace_import_command(CLI::App& trace_cmd, Context& ctx);     // trace i
 void add_workload_trace_commands(CLI::App& trace_cmd, Context& ctx);  // trace gen|import|info|head
 void add_list_command(CLI::App& app, Context& ctx);                   // list
 void add_sweep_commands(CLI::App& app, Context& ctx);                 // sweep [collect]
+void add_validate_command(CLI::App& app, Context& ctx);               // validate
 
 int main(int argc, char** argv);
 
