@@ -65,10 +65,11 @@ const Fabric::Route* Fabric::route(ComponentId a, ComponentId b) {
   return routes_[key].get();
 }
 
-DataWindow Fabric::walk(const Route& r, bool reverse, Flow flow, Bytes bytes, DataWindow w) {
+DataWindow Fabric::walk(const Route& r, bool reverse, Flow flow, Bytes bytes, DataWindow w,
+                        Time now) {
   const std::size_t n = r.size();
   if (n == 1) {  // the common case: one hop, nothing in between
-    return links_[r[0].link]->carry(reverse ? 1 - r[0].dir : r[0].dir, flow, bytes, w);
+    return links_[r[0].link]->carry(reverse ? 1 - r[0].dir : r[0].dir, flow, bytes, w, now);
   }
   for (std::size_t k = 0; k < n; ++k) {
     const Hop& h = reverse ? r[n - 1 - k] : r[k];
@@ -83,7 +84,7 @@ DataWindow Fabric::walk(const Route& r, bool reverse, Flow flow, Bytes bytes, Da
         w = mid->forward(before, to, flow, bytes, w);
       }
     }
-    w = links_[h.link]->carry(reverse ? 1 - h.dir : h.dir, flow, bytes, w);
+    w = links_[h.link]->carry(reverse ? 1 - h.dir : h.dir, flow, bytes, w, now);
   }
   return w;
 }
@@ -110,7 +111,7 @@ void Fabric::b_transport(int /*port*/, tlm::tlm_generic_payload& gp, sc_core::sc
   const Time t0 = t_now + from_sc(delay);
   const bool write = ext->kind == TxnKind::kWrite;
   const DataWindow at_target =
-      walk(*r, false, write ? Flow::kWriteData : Flow::kReadRequest, ext->bytes, {t0, t0});
+      walk(*r, false, write ? Flow::kWriteData : Flow::kReadRequest, ext->bytes, {t0, t0}, t_now);
   ext->data_last = at_target.last;
   ext->resp_first = Time::max();
   sc_core::sc_time d = to_sc(at_target.first - t_now);
@@ -119,7 +120,7 @@ void Fabric::b_transport(int /*port*/, tlm::tlm_generic_payload& gp, sc_core::sc
   const Time resp_last = t_now + from_sc(d);
   const Time resp_first = ext->resp_first == Time::max() ? resp_last : ext->resp_first;
   const DataWindow back = walk(*r, true, write ? Flow::kAck : Flow::kReadData,
-                               write ? Bytes(0) : ext->bytes, {resp_first, resp_last});
+                               write ? Bytes(0) : ext->bytes, {resp_first, resp_last}, t_now);
   ext->resp_first = back.first;
   delay = to_sc(back.last - t_now);
 }

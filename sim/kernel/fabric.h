@@ -48,7 +48,7 @@ class Fabric : public sc_core::sc_module {
 
  private:
   void b_transport(int port, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
-  DataWindow walk(const Route& r, bool reverse, Flow flow, Bytes bytes, DataWindow w);
+  DataWindow walk(const Route& r, bool reverse, Flow flow, Bytes bytes, DataWindow w, Time now);
 
   std::size_t n_;
   std::vector<std::unique_ptr<Link>> links_;

@@ -43,15 +43,14 @@ Link::Link(std::string name, ComponentId a, ComponentId b, const std::string& a_
   }
 }
 
-DataWindow Link::carry(int dir, Flow flow, Bytes payload, DataWindow in) {
+DataWindow Link::carry(int dir, Flow flow, Bytes payload, DataWindow in, Time now) {
   const bool data = flow == Flow::kWriteData || flow == Flow::kReadData;
   const Bytes wire =
       payload_only_ ? (data ? payload : Bytes(0)) : protocol_->wire_bytes(flow, payload);
   if (wire.count() == 0) return {in.first + latency_, in.last + latency_};
   Direction& d = dirs_[static_cast<std::size_t>(dir)];
-  const Time start = max(in.first, d.tl.free_at());
-  const Time busy_end = max(start + raw_.transfer_time(wire), in.last);
-  d.tl.occupy(start, busy_end);
+  if (now > Time::zero()) d.tl.forget_before(now);
+  const auto [start, busy_end] = d.tl.reserve(in.first, raw_.transfer_time(wire), in.last);
   if (data) {
     d.bytes->add(payload.count());
     d.transfers->add();
@@ -60,8 +59,8 @@ DataWindow Link::carry(int dir, Flow flow, Bytes payload, DataWindow in) {
   d.series->add_interval(start, busy_end, data ? payload.as_double() : 0.0);
   if (d.activity_track >= 0) {
     static constexpr const char* kLabels[] = {"write data", "read request", "read data", "ack"};
-    stats::activity()->span(d.activity_track, start, busy_end,
-                            kLabels[static_cast<int>(flow)], payload.count());
+    stats::activity()->span(d.activity_track, start, busy_end, kLabels[static_cast<int>(flow)],
+                            payload.count());
   }
   d.queueing->add(start - in.first);
   return {start + latency_, busy_end + latency_};
