@@ -10,9 +10,11 @@
 #include "sim/config/config_error.h"
 #include "sim/config/loader.h"
 #include "sim/kernel/component.h"
+#include "sim/policies/policy.h"
 #include "sim/replay/request_source.h"
 #include "sim/run/experiment.h"
 #include "sim/run/results_config.h"
+#include "sim/scheduler/scheduler.h"
 
 namespace tiersim::cli {
 
@@ -79,6 +81,16 @@ void add_config_commands(CLI::App& app, Context& ctx) {
     std::cout << "## Workload types\n\n";
     for (const auto& t : replay::WorkloadRegistry::instance().names()) {
       std::cout << config::describe(*replay::workload_schema(t), 3);
+    }
+    std::cout << "## Scheduler types (`serving.scheduler`)\n\n";
+    const auto& scheds = scheduler::SchedulerRegistry::instance();
+    for (const auto& t : scheds.names()) {
+      std::cout << config::describe(*scheds.find(t)->schema(), 3);
+    }
+    std::cout << "## Policy types (`serving.policy`)\n\n";
+    const auto& pols = policies::PolicyRegistry::instance();
+    for (const auto& t : pols.names()) {
+      std::cout << config::describe(*pols.find(t)->schema(), 3);
     }
   });
 }

@@ -9,9 +9,12 @@
 //    heads, K and V) and written (every entry's new tokens), activation bytes in and out, and the
 //    compute ops with their shapes (kernel::OpShape): QKV projection (GEMM, m = step tokens),
 //    decode attention (kDecodeAttention per decode entry group: batch, q_heads, kv_heads,
-//    head_dim, context = mean context of the group, rounded up), prefill attention
-//    (kPrefillAttention), out projection, FFN up/down (GEMM, or kMoeFfn), plus the embedding and
-//    LM head work after the last layer.
+//    head_dim, context = mean attended tokens of the group (cached context + the entry's own new
+//    token), rounded up), prefill attention (kPrefillAttention), out projection, FFN up/down
+//    (GEMM, or for MoE layers one kMoeFfn op in ffn_up with ffn_down absent), plus the embedding
+//    and LM head work after the last layer. An op with kind kGeneric and 0 flops is absent.
+//    step_work.cpp's header lists the remaining conventions (norms counted with the attention
+//    weights, router with the FFN, sparse-FFN active-neuron union, MoE routing seed).
 //  - FLOPs of each op are 2 x multiply-adds of its shape; bytes are the operand and result bytes
 //    at the model's dtype.
 //  - Deterministic: same inputs and seed -> same output; no allocation per layer beyond the

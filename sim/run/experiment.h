@@ -25,9 +25,9 @@ namespace tiersim::run {
 void validate_experiment(config::Node& root);
 
 struct RunOptions {
-  std::string output_path;  // overrides output.path when not empty
-  bool quiet = false;       // no console summary
-  bool progress = true;     // progress bar when stderr is a terminal and the run is long
+  std::string output_path;    // overrides output.path when not empty
+  bool quiet = false;         // no console summary
+  bool progress = true;       // progress bar when stderr is a terminal and the run is long
   std::string timeline_path;  // Chrome/Perfetto trace of requests and device activity, if set
 };
 

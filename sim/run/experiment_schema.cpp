@@ -6,6 +6,7 @@
 #include "sim/kernel/system.h"
 #include "sim/replay/request_source.h"
 #include "sim/run/experiment.h"
+#include "sim/run/serving.h"
 
 namespace tiersim::run {
 
@@ -46,9 +47,12 @@ config::SchemaPtr experiment_schema() {
         .nested(kernel::system_schema());
     e->add("workloads", Type::kList,
            "What the initiators replay, each from a source component "
-           "to a target component.")
-        .require()
+           "to a target component (device-level replay). Give `workloads` or `serving`.")
         .items_by(replay::resolve_workload);
+    e->add("serving", Type::kMap,
+           "An LLM serving run (docs/serving.md): requests through a batching scheduler and a "
+           "placement policy. Give `workloads` or `serving`.")
+        .nested(serving_schema());
     e->add("stats", Type::kMap, "Statistics collection.").nested(stats);
     e->add("output", Type::kMap, "Results file and console output.").nested(output);
     return e;
@@ -76,10 +80,17 @@ void check_component_ref(const config::Node& ref, const std::vector<std::string>
 
 void validate_experiment(config::Node& root) {
   config::validate(root, *experiment_schema());
-  const config::Node& w = root.at("workloads");
-  if (w.items().empty()) {
-    throw config::ConfigError(w.origin(), "workloads: at least one workload is needed");
+  const config::Node* wp = root.find("workloads");
+  config::Node* serving = root.find("serving");
+  if ((wp == nullptr) == (serving == nullptr)) {
+    throw config::ConfigError(
+        root.origin(), wp == nullptr
+                           ? "missing required key 'workloads' (device-level replay) or 'serving' "
+                             "(an LLM serving run)"
+                           : "give `workloads` (device-level replay) or `serving` (an LLM "
+                             "serving run), not both");
   }
+  if (serving != nullptr) validate_serving(*serving);
   const config::Node& sys = root.at("system");
   const std::vector<std::string> names = sys.at("components").keys();
   if (const config::Node* links = sys.find("links"); links != nullptr && links->is_seq()) {
@@ -90,6 +101,11 @@ void validate_experiment(config::Node& root) {
                             fmt::format("system.links.{}.between.{}", i, j));
       }
     }
+  }
+  if (wp == nullptr) return;
+  const config::Node& w = *wp;
+  if (w.items().empty()) {
+    throw config::ConfigError(w.origin(), "workloads: at least one workload is needed");
   }
   for (std::size_t i = 0; i < w.items().size(); ++i) {
     for (const char* key : {"source", "target"}) {

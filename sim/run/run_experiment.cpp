@@ -14,6 +14,7 @@
 #include "sim/replay/initiator.h"
 #include "sim/run/experiment.h"
 #include "sim/run/progress.h"
+#include "sim/run/serving.h"
 #include "sim/run/summary.h"
 #include "sim/stats/chrome_trace.h"
 #include "sim/stats/results_file.h"
@@ -119,6 +120,7 @@ class WorkloadSink : public replay::CompletionSink {
 
 RunResult run_experiment(const Node& resolved, const std::string& source_file,
                          const RunOptions& opts) {
+  if (resolved.find("serving") != nullptr) return run_serving(resolved, source_file, opts);
   const auto wall_start = std::chrono::steady_clock::now();
   kernel::init_systemc();
   kernel::install_interrupt_handlers();

@@ -19,10 +19,13 @@
 //    `now` (the driver then advances to next_arrival(), or stops when it is Time::max() and no
 //    sequence is running); complete() reports the step's end and appends requests that finished.
 //  - Deterministic: ties broken by request id.
+//  - no_more_arrivals() tells the scheduler the trace has ended (static batching then runs a
+//    smaller last batch). A request that can never fit throws CapacityExceeded from next().
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "sim/config/node.h"
@@ -41,6 +44,7 @@ struct Finished {
   Time end;          // end of the step that produced the last output token
   std::uint32_t prompt_tokens = 0;
   std::uint32_t output_tokens = 0;
+  friend bool operator==(const Finished&, const Finished&) = default;
 };
 
 // What a preemption did, for the driver to cost through the policy.
@@ -48,6 +52,7 @@ struct Preemption {
   std::uint64_t request = 0;
   std::uint64_t kv_tokens = 0;  // tokens of KV swapped out or dropped
   bool swap = true;             // false: recompute
+  friend bool operator==(const Preemption&, const Preemption&) = default;
 };
 
 struct SchedulerContext {
@@ -63,6 +68,16 @@ class Scheduler {
   [[nodiscard]] virtual bool next(Time now, Step& out, std::vector<Preemption>& preempted) = 0;
   virtual void complete(const Step& step, Time end, std::vector<Finished>& finished) = 0;
   [[nodiscard]] virtual bool idle() const = 0;  // no waiting or running sequence
+  // No request will arrive after this call (the trace ended): `static` then runs a last, smaller
+  // batch instead of waiting for `batch` requests. Default: nothing to do.
+  virtual void no_more_arrivals() {}
+};
+
+// A request whose KV cannot fit the capacity even alone (or a static batch that cannot fit):
+// the run reports out-of-memory, like policies::OutOfMemory.
+class CapacityExceeded : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 using SchedulerRegistry = kernel::Registry<Scheduler, SchedulerContext>;

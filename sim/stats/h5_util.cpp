@@ -202,6 +202,12 @@ Handle Writer::write_vector(hid_t file, const std::string& path,
 }
 
 Handle Writer::write_vector(hid_t file, const std::string& path,
+                            const std::vector<std::int64_t>& v) const {
+  return write_numeric(file, path, H5T_STD_I64LE, H5T_NATIVE_INT64, v.data(), v.size(),
+                       sizeof(std::int64_t));
+}
+
+Handle Writer::write_vector(hid_t file, const std::string& path,
                             const std::vector<std::string>& v) const {
   std::vector<const char*> ptrs;
   ptrs.reserve(v.size());

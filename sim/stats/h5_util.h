@@ -75,6 +75,8 @@ class Writer {
   [[nodiscard]] Handle write_vector(hid_t file, const std::string& path,
                                     const std::vector<std::uint64_t>& v) const;
   [[nodiscard]] Handle write_vector(hid_t file, const std::string& path,
+                                    const std::vector<std::int64_t>& v) const;
+  [[nodiscard]] Handle write_vector(hid_t file, const std::string& path,
                                     const std::vector<std::string>& v) const;
   // Scalar dataset of one vlen UTF-8 string.
   [[nodiscard]] Handle write_scalar_string(hid_t file, const std::string& path,

@@ -247,6 +247,33 @@ void ResultsFile::write_names(const std::string& table, const std::vector<std::s
   const h5::Handle ds = impl_->w.write_vector(f, "/names/" + table, names);
 }
 
+void ResultsFile::write_table(const std::string& path, const std::vector<Column>& columns) {
+  if (committed_) throw std::logic_error("ResultsFile::write_table after commit: " + path_);
+  std::size_t rows = 0;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const std::size_t n = std::visit([](const auto& v) { return v.size(); }, columns[i].values);
+    if (i == 0) rows = n;
+    if (n != rows) {
+      throw std::invalid_argument("ResultsFile::write_table " + path + ": column '" +
+                                  columns[i].name + "' has a different length");
+    }
+  }
+  const hid_t f = impl_->file.get();
+  // Parents first (open_or_create_group creates one level).
+  for (std::size_t pos = path.find('/', 1); pos != std::string::npos;
+       pos = path.find('/', pos + 1)) {
+    const h5::Handle parent = impl_->w.open_or_create_group(f, path.substr(0, pos));
+  }
+  const h5::Handle g = impl_->w.create_group(f, path);
+  impl_->w.write_attr(g.get(), path, Attr{"rows", std::uint64_t{rows}});
+  for (const Column& c : columns) {
+    const std::string ds_path = path + "/" + c.name;
+    const h5::Handle ds =
+        std::visit([&](const auto& v) { return impl_->w.write_vector(f, ds_path, v); }, c.values);
+    if (!c.doc.empty()) impl_->w.write_attr(ds.get(), ds_path, Attr{"doc", c.doc});
+  }
+}
+
 void ResultsFile::write_summary(const std::vector<Attr>& attrs) {
   if (committed_) throw std::logic_error("ResultsFile::write_summary after commit: " + path_);
   impl_->write_attrs("/summary", attrs);

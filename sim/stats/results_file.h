@@ -46,6 +46,15 @@ struct Attr {
   AttrValue value;
 };
 
+// One column of a table written by ResultsFile::write_table: a 1-D dataset named `name`.
+struct Column {
+  std::string name;
+  std::variant<std::vector<std::int64_t>, std::vector<std::uint64_t>, std::vector<double>,
+               std::vector<std::string>>
+      values;
+  std::string doc;  // stored as the dataset's `doc` attribute
+};
+
 class ResultsFile {
  public:
   explicit ResultsFile(const std::string& path, bool write_requests = true);
@@ -59,6 +68,10 @@ class ResultsFile {
   void write_summary(const std::vector<Attr>& attrs);
   void write_stats(const StatsRegistry& reg);
   void write_run_info(const std::vector<Attr>& attrs);
+  // A columnar table: group `path` (absolute, e.g. "/serving/steps", parents created) with one
+  // 1-D dataset per column, all of the same length (checked: std::invalid_argument otherwise),
+  // plus the group attribute `rows` (uint64). pandas: DataFrame({k: g[k][()] for k in g}).
+  void write_table(const std::string& path, const std::vector<Column>& columns);
   void commit();
 
   [[nodiscard]] const std::string& path() const { return path_; }

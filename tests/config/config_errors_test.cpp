@@ -68,10 +68,11 @@ TEST_F(ConfigErrors, UnknownKeySuggestsClosest) {
 }
 
 TEST_F(ConfigErrors, UnknownTopLevelKey) {
-  expect_error(validate("a.yaml", "extends: base.yaml\nsytem:\n  x: 1\n"),
-               "a.yaml:2:1: error: unknown key 'sytem' at the top level; did you mean 'system'?\n"
-               "  note: valid keys here: name, description, seed, kernel, system, workloads, "
-               "stats, output");
+  expect_error(
+      validate("a.yaml", "extends: base.yaml\nsytem:\n  x: 1\n"),
+      "a.yaml:2:1: error: unknown key 'sytem' at the top level; did you mean 'system'?\n"
+      "  note: valid keys here: name, description, seed, kernel, system, workloads, serving, "
+      "stats, output");
 }
 
 TEST_F(ConfigErrors, MissingRequiredKey) {
