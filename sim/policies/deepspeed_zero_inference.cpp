@@ -203,16 +203,11 @@ class DeepSpeedZeroInference : public Policy {
       bd.compute += l - t;
       t = l;
     }
-    const Time total = t - start;
-    const Time known = bd.compute + bd.weight_io + bd.kv_io;
-    bd.other = total > known ? total - known : Time::zero();
-    return StepResult{t, bd};
+    return close_step(bd, start, t);
   }
 
  private:
-  ComponentId id(const char* key) const {
-    return ctx_.exec.id(ctx_.config.get_string(key), ctx_.config.at(key).origin());
-  }
+  ComponentId id(const char* key) const { return component_at(ctx_, key); }
   [[nodiscard]] std::uint64_t swap_base(std::uint32_t layer) const {
     return std::uint64_t{layer} * (swap_capacity_.count() / std::max(1U, model_.layers));
   }

@@ -292,16 +292,11 @@ class FlexGen : public Policy {
       bd.compute += e - l;
       t = e;
     }
-    const Time total = t - start;
-    const Time known = bd.compute + bd.weight_io + bd.kv_io;
-    bd.other = total > known ? total - known : Time::zero();
-    return StepResult{t, bd};
+    return close_step(bd, start, t);
   }
 
  private:
-  ComponentId id(const char* key) const {
-    return ctx_.exec.id(ctx_.config.get_string(key), ctx_.config.at(key).origin());
-  }
+  ComponentId id(const char* key) const { return component_at(ctx_, key); }
   static std::string gib(Bytes b) {
     return std::to_string(b.as_double() / static_cast<double>(1ULL << 30)).substr(0, 6) + " GiB";
   }

@@ -78,6 +78,21 @@ struct StepResult {
   StepBreakdown breakdown;
 };
 
+// The component named by `key` of the policy's config section (config::ConfigError at that key,
+// with a did-you-mean, when the system has no such component).
+[[nodiscard]] inline ComponentId component_at(const PolicyContext& ctx, const char* key) {
+  return ctx.exec.id(ctx.config.get_string(key), ctx.config.at(key).origin());
+}
+
+// A step ending at `end` whose breakdown gets `other` = the part of end - start not attributed
+// to compute, weight I/O or KV I/O (zero when they already cover it).
+[[nodiscard]] inline StepResult close_step(StepBreakdown bd, Time start, Time end) {
+  const Time total = end - start;
+  const Time known = bd.compute + bd.weight_io + bd.kv_io;
+  bd.other = total > known ? total - known : Time::zero();
+  return StepResult{end, bd};
+}
+
 class Policy {
  public:
   virtual ~Policy() = default;
