@@ -11,7 +11,7 @@
 #include "sim/policies/policy.h"
 #include "sim/policies/step_work.h"
 #include "sim/workload/model_io.h"
-#include "tests/policies/fake_executor.h"
+#include "tests/policies/policy_rig.h"
 
 namespace tiersim::policies {
 namespace {
@@ -19,16 +19,11 @@ namespace {
 using kernel::TxnKind;
 using scheduler::Phase;
 using scheduler::Step;
+using testing::decode;
+using testing::prefill;
 
-struct Rig {
-  workload::ModelSpec model =
-      workload::load_model(std::string(TIERSIM_SOURCE_DIR) + "/configs/models/opt-13b.yaml");
-  testing::FakeExecutor exec;
-  stats::StatGroup stats{"policy", Time::us(1)};
-  config::Node cfg;
-  std::unique_ptr<Policy> policy;
+struct Rig : testing::PolicyRig {
   ComponentId gpu = 0, gpu_mem = 0, host = 0, ssd = 0;
-  StepWork work;
 
   explicit Rig(const std::string& extra = "") {
     gpu = exec.add_compute("gpu", 120e12, Bandwidth::GBps(700));
@@ -38,31 +33,9 @@ struct Rig {
     ssd = exec.add_memory("ssd", Bandwidth::GBps(6), Time::us(60), Bytes(2'000'000'000'000));
     exec.add_link(gpu_mem, host, Bandwidth::GBps(25), Time::ns(500));
     exec.add_link(host, ssd, Bandwidth::GBps(7), Time::ns(500));
-    cfg = config::parse_yaml("type: deepspeed_zero_inference\n" + extra, "policy.yaml");
-    const auto* entry = PolicyRegistry::instance().find("deepspeed_zero_inference");
-    EXPECT_NE(entry, nullptr);
-    config::validate(cfg, *entry->schema());
-    policy = entry->make(PolicyContext{cfg, model, exec, stats, 1});
-  }
-  StepResult run(const Step& s, Time at) {
-    expand_step(model, s, {}, work);
-    return policy->run_step(s, work, at);
-  }
-  [[nodiscard]] std::uint64_t counter(const std::string& name) const {
-    for (const auto& c : stats.counters()) {
-      if (c.name == name) return c.value.value;
-    }
-    ADD_FAILURE() << "no counter " << name;
-    return 0;
+    make("deepspeed_zero_inference", extra);
   }
 };
-
-Step decode(std::uint32_t batch, std::uint64_t context) {
-  Step s;
-  for (std::uint32_t i = 0; i < batch; ++i)
-    s.entries.push_back({i, Phase::kDecode, 1, context, true});
-  return s;
-}
 
 TEST(DeepSpeedZeroInference, EveryStepStreamsAllLayerWeightsAndTheKvOverPcie) {
   Rig rig;

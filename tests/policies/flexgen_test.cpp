@@ -12,7 +12,7 @@
 #include "sim/policies/policy.h"
 #include "sim/policies/step_work.h"
 #include "sim/workload/model_io.h"
-#include "tests/policies/fake_executor.h"
+#include "tests/policies/policy_rig.h"
 
 namespace tiersim::policies {
 namespace {
@@ -20,20 +20,16 @@ namespace {
 using kernel::TxnKind;
 using scheduler::Phase;
 using scheduler::Step;
+using testing::decode;
+using testing::prefill;
 
 workload::ModelSpec opt13b() {
   return workload::load_model(std::string(TIERSIM_SOURCE_DIR) + "/configs/models/opt-13b.yaml");
 }
 
 // The InstInfer machine's capacities: 48 GB GPU, 96 GB host, a 2 TB disk at 2 GB/s.
-struct Rig {
-  workload::ModelSpec model = opt13b();
-  testing::FakeExecutor exec;
-  stats::StatGroup stats{"policy", Time::us(1)};
-  config::Node cfg;
-  std::unique_ptr<Policy> policy;
+struct Rig : testing::PolicyRig {
   ComponentId gpu = 0, gpu_mem = 0, host = 0, cpu = 0, ssd = 0;
-  StepWork work;
 
   explicit Rig(const std::string& extra) {
     gpu = exec.add_compute("gpu", 120e12, Bandwidth::GBps(700));
@@ -44,24 +40,9 @@ struct Rig {
     ssd = exec.add_memory("ssd", Bandwidth::GBps(6), Time::us(60), Bytes(2'000'000'000'000));
     exec.add_link(gpu_mem, host, Bandwidth::GBps(25), Time::ns(500));
     exec.add_link(host, ssd, Bandwidth::GBps(7), Time::ns(500));
-    cfg = config::parse_yaml("type: flexgen\n" + extra, "policy.yaml");
-    const auto* entry = PolicyRegistry::instance().find("flexgen");
-    EXPECT_NE(entry, nullptr);
-    config::validate(cfg, *entry->schema());
-    policy = entry->make(PolicyContext{cfg, model, exec, stats, 1});
-  }
-  StepResult run(const Step& s, Time at) {
-    expand_step(model, s, {}, work);
-    return policy->run_step(s, work, at);
+    make("flexgen", extra);
   }
 };
-
-Step decode(std::uint32_t batch, std::uint64_t context) {
-  Step s;
-  for (std::uint32_t i = 0; i < batch; ++i)
-    s.entries.push_back({i, Phase::kDecode, 1, context, true});
-  return s;
-}
 
 TEST(FlexGen, KvOnDiskAtBatch128RunsOutOfThePinnedRelayAndGpuMemory) {
   // InstInfer Table 3: FlexGen with the KV cache on SSD runs batch 64 and OOMs at 128 (OPT-13B,

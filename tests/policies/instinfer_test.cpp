@@ -11,7 +11,7 @@
 #include "sim/policies/policy.h"
 #include "sim/policies/step_work.h"
 #include "sim/workload/model_io.h"
-#include "tests/policies/fake_executor.h"
+#include "tests/policies/policy_rig.h"
 
 namespace tiersim::policies {
 namespace {
@@ -20,20 +20,16 @@ using kernel::OpKind;
 using kernel::TxnKind;
 using scheduler::Phase;
 using scheduler::Step;
+using testing::decode;
+using testing::prefill;
 
 workload::ModelSpec opt13b() {
   return workload::load_model(std::string(TIERSIM_SOURCE_DIR) + "/configs/models/opt-13b.yaml");
 }
 
 // A6000-like GPU, one or two CSDs whose engine reads flash at 10 GB/s.
-struct Rig {
-  workload::ModelSpec model = opt13b();
-  testing::FakeExecutor exec;
-  stats::StatGroup stats{"policy", Time::us(1)};
-  config::Node cfg;
-  std::unique_ptr<Policy> policy;
+struct Rig : testing::PolicyRig {
   ComponentId gpu = 0, gpu_mem = 0, csd0 = 0, csd1 = 0;
-  StepWork work;
 
   Rig(const std::string& extra, int csds = 1, Bytes csd_cap = Bytes(1'400'000'000'000ULL)) {
     gpu = exec.add_compute("gpu", 120e12, Bandwidth::GBps(700));
@@ -47,37 +43,9 @@ struct Rig {
       exec.add_link(gpu_mem, csd1, Bandwidth::GBps(7), Time::ns(500));
       list = "[csd0, csd1]";
     }
-    cfg = config::parse_yaml("type: instinfer\ncsds: " + list + "\n" + extra, "policy.yaml");
-    const auto* entry = PolicyRegistry::instance().find("instinfer");
-    EXPECT_NE(entry, nullptr);
-    config::validate(cfg, *entry->schema());
-    policy = entry->make(PolicyContext{cfg, model, exec, stats, 1});
-  }
-  StepResult run(const Step& s, Time at) {
-    expand_step(model, s, {}, work);
-    return policy->run_step(s, work, at);
-  }
-  [[nodiscard]] std::uint64_t counter(const std::string& name) const {
-    for (const auto& c : stats.counters()) {
-      if (c.name == name) return c.value.value;
-    }
-    ADD_FAILURE() << "no counter " << name;
-    return 0;
+    make("instinfer", "csds: " + list + "\n" + extra);
   }
 };
-
-Step decode(std::uint32_t batch, std::uint64_t context) {
-  Step s;
-  for (std::uint32_t i = 0; i < batch; ++i)
-    s.entries.push_back({i, Phase::kDecode, 1, context, true});
-  return s;
-}
-Step prefill(std::uint32_t batch, std::uint32_t prompt) {
-  Step s;
-  for (std::uint32_t i = 0; i < batch; ++i)
-    s.entries.push_back({i, Phase::kPrefill, prompt, 0, true});
-  return s;
-}
 
 std::uint64_t kv_per_token_layer(const workload::ModelSpec& m) {
   return m.kv_bytes_per_token_per_layer().count();  // OPT-13B: 2 x 5120 x 2 B = 20480 B
