@@ -16,6 +16,7 @@
 #include "sim/run/progress.h"
 #include "sim/run/serving.h"
 #include "sim/run/summary.h"
+#include "sim/run/timeline_recording.h"
 #include "sim/stats/chrome_trace.h"
 #include "sim/stats/results_file.h"
 
@@ -132,14 +133,7 @@ RunResult run_experiment(const Node& resolved, const std::string& source_file,
       opts.output_path.empty() ? out_cfg.get_string("path") : opts.output_path;
 
   // The timeline recorder must exist before the models are built (they register their tracks).
-  std::unique_ptr<stats::ChromeTraceWriter> timeline;
-  if (!opts.timeline_path.empty()) {
-    timeline = std::make_unique<stats::ChromeTraceWriter>(opts.timeline_path);
-    stats::set_activity(timeline.get());
-  }
-  struct ActivityReset {
-    ~ActivityReset() { stats::set_activity(nullptr); }
-  } activity_reset;
+  TimelineRecording timeline(opts.timeline_path);
 
   stats::StatsRegistry registry(resolved.at("stats").get_time("window"));
   kernel::System system(resolved.at("system"), registry);
@@ -226,7 +220,7 @@ RunResult run_experiment(const Node& resolved, const std::string& source_file,
                        {"host", std::string(host)},
                        {"tiersim_version", std::string(TIERSIM_VERSION)}});
   file.commit();
-  if (timeline) timeline->close();
+  timeline.close();
   if (!opts.quiet) print_summary(name, seed, run_sink.totals, system, registry, result);
   return result;
 }

@@ -19,6 +19,7 @@
 #include "sim/run/serving_metrics.h"
 #include "sim/run/serving_sources.h"
 #include "sim/run/summary.h"
+#include "sim/run/timeline_recording.h"
 #include "sim/scheduler/scheduler.h"
 #include "sim/stats/chrome_trace.h"
 #include "sim/stats/results_file.h"
@@ -73,14 +74,7 @@ RunResult run_serving(const Node& resolved, const std::string& source_file,
   const Node& sv = resolved.at("serving");
 
   // The timeline recorder must exist before the models are built (they register their tracks).
-  std::unique_ptr<stats::ChromeTraceWriter> timeline;
-  if (!opts.timeline_path.empty()) {
-    timeline = std::make_unique<stats::ChromeTraceWriter>(opts.timeline_path);
-    stats::set_activity(timeline.get());
-  }
-  struct ActivityReset {
-    ~ActivityReset() { stats::set_activity(nullptr); }
-  } activity_reset;
+  TimelineRecording timeline(opts.timeline_path);
 
   stats::StatsRegistry registry(resolved.at("stats").get_time("window"));
   kernel::System system(resolved.at("system"), registry);
@@ -177,7 +171,7 @@ RunResult run_serving(const Node& resolved, const std::string& source_file,
                        {"host", std::string(host)},
                        {"tiersim_version", std::string(TIERSIM_VERSION)}});
   file.commit();
-  if (timeline) timeline->close();
+  timeline.close();
   if (!opts.quiet) {
     fmt::print("tiersim {} | experiment '{}' | seed {} | serving {} on {} ({} scheduler)\n",
                TIERSIM_VERSION, name, seed, model.name, pcfg.get_string("type"),
