@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <charconv>
+#include <cstdint>
 
 namespace tiersim::workload::json {
 
@@ -64,6 +65,57 @@ class Parser {
     pos_ += w.size();
     return true;
   }
+  // Four hex digits after "\\u"; false if they are not there.
+  bool hex4(std::uint32_t& v) {
+    if (pos_ + 4 > s_.size()) return false;
+    v = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char c = s_[pos_++];
+      v <<= 4;
+      if (c >= '0' && c <= '9') {
+        v |= static_cast<std::uint32_t>(c - '0');
+      } else if (c >= 'a' && c <= 'f') {
+        v |= static_cast<std::uint32_t>(c - 'a' + 10);
+      } else if (c >= 'A' && c <= 'F') {
+        v |= static_cast<std::uint32_t>(c - 'A' + 10);
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+  // "\\uXXXX" (after the 'u'), a surrogate pair as two escapes; appended to `out` as UTF-8.
+  std::optional<std::string> unicode_escape(std::string& out) {
+    std::uint32_t cp = 0;
+    if (!hex4(cp)) return std::string("\\u needs four hex digits");
+    if (cp >= 0xd800 && cp <= 0xdbff) {
+      std::uint32_t lo = 0;
+      if (s_.substr(pos_, 2) != "\\u") return std::string("unpaired surrogate in \\u escape");
+      pos_ += 2;
+      if (!hex4(lo) || lo < 0xdc00 || lo > 0xdfff) {
+        return std::string("unpaired surrogate in \\u escape");
+      }
+      cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+    } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+      return std::string("unpaired surrogate in \\u escape");
+    }
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xc0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xe0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else {
+      out += static_cast<char>(0xf0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      out += static_cast<char>(0x80 | (cp & 0x3f));
+    }
+    return std::nullopt;
+  }
   std::optional<std::string> string(std::string& out) {
     if (!eat('"')) return "expected a string";
     out.clear();
@@ -90,6 +142,15 @@ class Parser {
           break;
         case 'r':
           out += '\r';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'u':
+          if (auto err = unicode_escape(out)) return err;
           break;
         default:
           return fmt::format("unsupported escape '\\{}'", e);
