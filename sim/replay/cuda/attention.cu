@@ -2,6 +2,8 @@
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "sim/replay/cuda/attention.cuh"
@@ -11,11 +13,10 @@
 namespace tiersim::cuda {
 namespace {
 
-constexpr int kTile = 64;
-constexpr int kMaxDim = 128;
-constexpr int kMaxGroup = 8;
-constexpr int kThreads = 256;
+constexpr int kThreads = 128;
 constexpr int kWarps = kThreads / 32;
+constexpr int kUnroll = 4;  // tokens per lane group in flight per iteration
+constexpr int kMaxSplits = 1024;
 
 struct Args {
   const __half* q;
@@ -24,133 +25,242 @@ struct Args {
   const int* block_table;
   float* part_acc;
   float* part_ml;
+  __half* out;
   AttentionShape s;
   int splits;
-  int chunk;  // tokens per split, a multiple of kTile
+  int chunk;  // tokens per split
   float scale;
   std::size_t q_stride;  // elements between consecutive sequences' queries
 };
 
-__device__ const __half* row(const Args& a, const __half* base, int seq, int head, int t) {
+__device__ const int4* row(const Args& a, const __half* base, int seq, int head, int t) {
   const std::size_t hd = a.s.head_dim;
   if (!a.s.paged) {
-    return base + ((static_cast<std::size_t>(seq) * a.s.kv_heads + head) * a.s.context + t) * hd;
+    return reinterpret_cast<const int4*>(
+        base + ((static_cast<std::size_t>(seq) * a.s.kv_heads + head) * a.s.context + t) * hd);
   }
   const int page =
       a.block_table[static_cast<std::size_t>(seq) * a.s.pages_per_seq() + t / a.s.page_tokens];
-  return base + ((static_cast<std::size_t>(page) * a.s.kv_heads + head) * a.s.page_tokens +
-                 t % a.s.page_tokens) *
-                    hd;
+  return reinterpret_cast<const int4*>(
+      base + ((static_cast<std::size_t>(page) * a.s.kv_heads + head) * a.s.page_tokens +
+              t % a.s.page_tokens) *
+                 hd);
 }
 
+// Running softmax state of one query head over some tokens: max m, sum l, accumulator acc.
+// Merging two states: m = max(m1, m2), each side weighted by e^(m_i - m) (0 for an empty side).
+__device__ float weight(float m_part, float m) {
+  return m_part == -INFINITY ? 0.f : __expf(m_part - m);
+}
+
+// One CTA = (kv head, sequence, split); 4 warps. A row of K or V (head_dim halves) is read by
+// L = head_dim / 8 lanes, 16 B each, so a warp reads 32 / L consecutive tokens per step, and each
+// lane group keeps kUnroll tokens of K and V in flight. Every lane keeps, for each of the GROUP
+// query heads that share this KV head, its 8 columns of q and of the accumulator in registers and
+// the running max / sum; states are merged across lane groups (shuffles) and warps (shared
+// memory) at the end. (Loading the next iteration's rows before using this one's was measured
+// slower on H100: 196 instead of 160 registers for GROUP 4 cost a CTA per SM.)
+template <int GROUP, int L>
 __global__ void __launch_bounds__(kThreads) attention_partial(Args a) {
-  __shared__ __align__(16) __half ks[kTile][kMaxDim];
-  __shared__ __align__(16) __half vs[kTile][kMaxDim];
-  __shared__ float qs[kMaxGroup][kMaxDim];
-  __shared__ float sc[kMaxGroup][kTile];
-  __shared__ float acc[kMaxGroup][kMaxDim];
-  __shared__ float m_run[kMaxGroup], l_run[kMaxGroup], alpha[kMaxGroup];
+  constexpr int kRowsPerWarp = 32 / L;
+  constexpr int kStep = kWarps * kRowsPerWarp;  // tokens between a lane group's unrolled rows
+  constexpr int kHd = L * 8;
+  __shared__ float sm_acc[kWarps][GROUP][kHd];
+  __shared__ float sm_m[kWarps][GROUP], sm_l[kWarps][GROUP];
 
   const int h = blockIdx.x, b = blockIdx.y, split = blockIdx.z;
-  const int hd = a.s.head_dim, group = a.s.q_heads / a.s.kv_heads;
-  const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int slot = lane / L, col = lane % L;  // token slot in the warp, 8-column chunk
   const int t0 = split * a.chunk;
   const int t1 = min(a.s.context, t0 + a.chunk);
 
-  for (int i = tid; i < group * hd; i += kThreads) {
-    const int g = i / hd, c = i % hd;
-    const std::size_t qi = b * a.q_stride + static_cast<std::size_t>(h * group + g) * hd + c;
-    qs[g][c] = __half2float(a.q[qi]) * a.scale;
-    acc[g][c] = 0.f;
+  float q[GROUP][8], acc[GROUP][8], m[GROUP], l[GROUP];
+#pragma unroll
+  for (int g = 0; g < GROUP; ++g) {
+    const std::size_t qi = b * a.q_stride + static_cast<std::size_t>(h * GROUP + g) * kHd + col * 8;
+    const int4 raw = *reinterpret_cast<const int4*>(a.q + qi);
+    const __half2* q2 = reinterpret_cast<const __half2*>(&raw);
+#pragma unroll
+    for (int e = 0; e < 4; ++e) {
+      const float2 f = __half22float2(q2[e]);
+      q[g][2 * e] = f.x * a.scale;
+      q[g][2 * e + 1] = f.y * a.scale;
+    }
+#pragma unroll
+    for (int e = 0; e < 8; ++e) acc[g][e] = 0.f;
+    m[g] = -INFINITY;
+    l[g] = 0.f;
   }
-  if (tid < group) {
-    m_run[tid] = -INFINITY;
-    l_run[tid] = 0.f;
+
+  // The loop bound is the same for the whole warp (the shuffles below need every lane).
+  for (int base = t0 + warp * kRowsPerWarp; base < t1; base += kStep * kUnroll) {
+    int4 kr[kUnroll], vr[kUnroll];
+    bool valid[kUnroll];
+#pragma unroll
+    for (int j = 0; j < kUnroll; ++j) {
+      const int t = base + slot + j * kStep;
+      valid[j] = t < t1;
+      if (valid[j]) {
+        kr[j] = __ldg(row(a, a.k, b, h, t) + col);
+        vr[j] = __ldg(row(a, a.v, b, h, t) + col);
+      } else {
+        kr[j] = make_int4(0, 0, 0, 0);
+        vr[j] = make_int4(0, 0, 0, 0);
+      }
+    }
+#pragma unroll
+    for (int g = 0; g < GROUP; ++g) {
+      float sc[kUnroll];
+      float mx = m[g];
+#pragma unroll
+      for (int j = 0; j < kUnroll; ++j) {
+        const __half2* k2 = reinterpret_cast<const __half2*>(&kr[j]);
+        float d = 0.f;
+#pragma unroll
+        for (int e = 0; e < 4; ++e) {
+          const float2 f = __half22float2(k2[e]);
+          d += q[g][2 * e] * f.x + q[g][2 * e + 1] * f.y;
+        }
+#pragma unroll
+        for (int o = L / 2; o > 0; o /= 2) d += __shfl_xor_sync(0xffffffffu, d, o);
+        sc[j] = valid[j] ? d : -INFINITY;
+        mx = fmaxf(mx, sc[j]);
+      }
+      if (mx == -INFINITY) continue;  // nothing valid yet for this lane group
+      const float corr = weight(m[g], mx);
+      float p[kUnroll];
+      float sum = 0.f;
+#pragma unroll
+      for (int j = 0; j < kUnroll; ++j) {
+        p[j] = valid[j] ? __expf(sc[j] - mx) : 0.f;
+        sum += p[j];
+      }
+      l[g] = l[g] * corr + sum;
+      m[g] = mx;
+#pragma unroll
+      for (int e = 0; e < 8; ++e) acc[g][e] *= corr;
+#pragma unroll
+      for (int j = 0; j < kUnroll; ++j) {
+        const __half2* v2 = reinterpret_cast<const __half2*>(&vr[j]);
+#pragma unroll
+        for (int e = 0; e < 4; ++e) {
+          const float2 f = __half22float2(v2[e]);
+          acc[g][2 * e] += p[j] * f.x;
+          acc[g][2 * e + 1] += p[j] * f.y;
+        }
+      }
+    }
+  }
+
+  // Merge the token slots of the warp (lanes col, col + L, col + 2L, ...).
+#pragma unroll
+  for (int o = L; o < 32; o *= 2) {
+#pragma unroll
+    for (int g = 0; g < GROUP; ++g) {
+      const float m2 = __shfl_xor_sync(0xffffffffu, m[g], o);
+      const float l2 = __shfl_xor_sync(0xffffffffu, l[g], o);
+      const float mm = fmaxf(m[g], m2);
+      const float w1 = weight(m[g], mm), w2 = weight(m2, mm);
+      l[g] = l[g] * w1 + l2 * w2;
+#pragma unroll
+      for (int e = 0; e < 8; ++e) {
+        const float a2 = __shfl_xor_sync(0xffffffffu, acc[g][e], o);
+        acc[g][e] = acc[g][e] * w1 + a2 * w2;
+      }
+      m[g] = mm;
+    }
+  }
+  if (slot == 0) {
+#pragma unroll
+    for (int g = 0; g < GROUP; ++g) {
+#pragma unroll
+      for (int e = 0; e < 8; ++e) sm_acc[warp][g][col * 8 + e] = acc[g][e];
+      if (col == 0) {
+        sm_m[warp][g] = m[g];
+        sm_l[warp][g] = l[g];
+      }
+    }
   }
   __syncthreads();
-
-  const int vecs = hd / 8;  // int4 = 8 halves
-  for (int tile = t0; tile < t1; tile += kTile) {
-    const int n = min(kTile, t1 - tile);
-    for (int i = tid; i < n * vecs; i += kThreads) {
-      const int r = i / vecs, c = i % vecs;
-      reinterpret_cast<int4*>(ks[r])[c] =
-          reinterpret_cast<const int4*>(row(a, a.k, b, h, tile + r))[c];
-      reinterpret_cast<int4*>(vs[r])[c] =
-          reinterpret_cast<const int4*>(row(a, a.v, b, h, tile + r))[c];
+  // Merge the warps and write this split's state (or, with one split, the output).
+  for (int i = threadIdx.x; i < GROUP * kHd; i += kThreads) {
+    const int g = i / kHd, c = i % kHd;
+    float mm = -INFINITY;
+    for (int w = 0; w < kWarps; ++w) mm = fmaxf(mm, sm_m[w][g]);
+    float x = 0.f, ll = 0.f;
+    for (int w = 0; w < kWarps; ++w) {
+      const float wt = weight(sm_m[w][g], mm);
+      x += sm_acc[w][g][c] * wt;
+      ll += sm_l[w][g] * wt;
     }
-    __syncthreads();
-    // Scores: one warp per (head, token) pair, lanes across head_dim.
-    for (int pair = warp; pair < group * n; pair += kWarps) {
-      const int g = pair / n, r = pair % n;
-      float d = 0.f;
-      for (int c = lane; c < hd; c += 32) d += qs[g][c] * __half2float(ks[r][c]);
-      for (int o = 16; o > 0; o /= 2) d += __shfl_xor_sync(0xffffffffu, d, o);
-      if (lane == 0) sc[g][r] = d;
-    }
-    __syncthreads();
-    // Online softmax: warp g owns head g.
-    if (warp < group) {
-      float mx = -INFINITY;
-      for (int r = lane; r < n; r += 32) mx = fmaxf(mx, sc[warp][r]);
-      for (int o = 16; o > 0; o /= 2) mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, o));
-      const float m_new = fmaxf(m_run[warp], mx);
-      float sum = 0.f;
-      for (int r = lane; r < n; r += 32) {
-        const float e = __expf(sc[warp][r] - m_new);
-        sc[warp][r] = e;
-        sum += e;
-      }
-      for (int o = 16; o > 0; o /= 2) sum += __shfl_xor_sync(0xffffffffu, sum, o);
-      if (lane == 0) {
-        alpha[warp] = __expf(m_run[warp] - m_new);
-        l_run[warp] = l_run[warp] * alpha[warp] + sum;
-        m_run[warp] = m_new;
+    const std::size_t qh = static_cast<std::size_t>(b) * a.s.q_heads + h * GROUP + g;
+    if (a.splits == 1) {
+      a.out[qh * kHd + c] = __float2half(ll > 0.f ? x / ll : 0.f);
+    } else {
+      a.part_acc[(qh * a.splits + split) * kHd + c] = x;
+      if (c == 0) {
+        a.part_ml[(qh * a.splits + split) * 2] = mm;
+        a.part_ml[(qh * a.splits + split) * 2 + 1] = ll;
       }
     }
-    __syncthreads();
-    for (int i = tid; i < group * hd; i += kThreads) {
-      const int g = i / hd, c = i % hd;
-      float x = acc[g][c] * alpha[g];
-      for (int r = 0; r < n; ++r) x += sc[g][r] * __half2float(vs[r][c]);
-      acc[g][c] = x;
-    }
-    __syncthreads();
-  }
-  for (int i = tid; i < group * hd; i += kThreads) {
-    const int g = i / hd, c = i % hd;
-    const std::size_t qh = static_cast<std::size_t>(b) * a.s.q_heads + h * group + g;
-    a.part_acc[(qh * a.splits + split) * hd + c] = acc[g][c];
-  }
-  if (tid < group) {
-    const std::size_t qh = static_cast<std::size_t>(b) * a.s.q_heads + h * group + tid;
-    a.part_ml[(qh * a.splits + split) * 2] = m_run[tid];
-    a.part_ml[(qh * a.splits + split) * 2 + 1] = l_run[tid];
   }
 }
 
 // grid (q_heads, batch), head_dim threads: out = sum_s acc_s e^(m_s - M) / sum_s l_s e^(m_s - M).
+// The splits' maxima are read once, in parallel, into shared memory (at most kMaxSplits).
 __global__ void attention_combine(const float* part_acc, const float* part_ml, __half* out,
                                   int q_heads, int splits, int hd) {
+  __shared__ float w[kMaxSplits];
+  __shared__ float total;
   const std::size_t qh = static_cast<std::size_t>(blockIdx.y) * q_heads + blockIdx.x;
   const int c = threadIdx.x;
-  float m = -INFINITY;
-  for (int s = 0; s < splits; ++s) m = fmaxf(m, part_ml[(qh * splits + s) * 2]);
-  float l = 0.f, x = 0.f;
-  for (int s = 0; s < splits; ++s) {
-    const float ms = part_ml[(qh * splits + s) * 2];
-    const float w = ms == -INFINITY ? 0.f : __expf(ms - m);
-    l += part_ml[(qh * splits + s) * 2 + 1] * w;
-    x += part_acc[(qh * splits + s) * hd + c] * w;
+  for (int s = c; s < splits; s += blockDim.x) w[s] = part_ml[(qh * splits + s) * 2];
+  __syncthreads();
+  if (c == 0) {
+    float m = -INFINITY;
+    for (int s = 0; s < splits; ++s) m = fmaxf(m, w[s]);
+    float l = 0.f;
+    for (int s = 0; s < splits; ++s) {
+      w[s] = weight(w[s], m);
+      l += part_ml[(qh * splits + s) * 2 + 1] * w[s];
+    }
+    total = l;
   }
-  out[qh * hd + c] = __float2half(l > 0.f ? x / l : 0.f);
+  __syncthreads();
+  float x = 0.f;
+#pragma unroll 8
+  for (int s = 0; s < splits; ++s) x += part_acc[(qh * splits + s) * hd + c] * w[s];
+  out[qh * hd + c] = __float2half(total > 0.f ? x / total : 0.f);
 }
 
+// Tokens one CTA covers per loop iteration (head_dim 128: 4 warps x 2 rows x kUnroll = 32).
+int tokens_per_iteration(const AttentionShape& s) {
+  return kWarps * (32 / (s.head_dim / 8)) * kUnroll;
+}
+
+// Enough CTAs to give every SM about four (a CTA is four warps), but no split shorter than one
+// loop iteration.
 int choose_splits(const AttentionShape& s, int sms) {
   const int ctas = s.batch * s.kv_heads;
-  const int want = (2 * sms + ctas - 1) / ctas;
-  const int tiles = (s.context + kTile - 1) / kTile;
-  return std::clamp(want, 1, std::max(tiles, 1));
+  const int want = (4 * sms + ctas - 1) / ctas;
+  const int per_iter = tokens_per_iteration(s);
+  const int most = (s.context + per_iter - 1) / per_iter;
+  return std::clamp(want, 1, std::min(std::max(most, 1), kMaxSplits));
+}
+
+template <int GROUP>
+void launch_group(const Args& a, dim3 grid, cudaStream_t st) {
+  switch (a.s.head_dim) {
+    case 128:
+      attention_partial<GROUP, 16><<<grid, kThreads, 0, st>>>(a);
+      break;
+    case 64:
+      attention_partial<GROUP, 8><<<grid, kThreads, 0, st>>>(a);
+      break;
+    default:
+      attention_partial<GROUP, 4><<<grid, kThreads, 0, st>>>(a);
+      break;
+  }
 }
 
 }  // namespace
@@ -161,7 +271,16 @@ DecodeAttention::DecodeAttention(const AttentionShape& shape, int sms)
       part_acc_(static_cast<std::size_t>(shape.batch) * shape.q_heads * splits_ * shape.head_dim *
                 sizeof(float)),
       part_ml_(static_cast<std::size_t>(shape.batch) * shape.q_heads * splits_ * 2 *
-               sizeof(float)) {}
+               sizeof(float)) {
+  const int group = shape.q_heads / shape.kv_heads;
+  if (shape.q_heads % shape.kv_heads != 0 ||
+      (group != 1 && group != 2 && group != 4 && group != 8)) {
+    throw std::invalid_argument("decode attention: q_heads / kv_heads must be 1, 2, 4 or 8");
+  }
+  if (shape.head_dim != 32 && shape.head_dim != 64 && shape.head_dim != 128) {
+    throw std::invalid_argument("decode attention: head_dim must be 32, 64 or 128");
+  }
+}
 
 void DecodeAttention::enqueue(const __half* q, const __half* k, const __half* v,
                               const int* block_table, __half* out, cudaStream_t s,
@@ -172,17 +291,143 @@ void DecodeAttention::enqueue(const __half* q, const __half* k, const __half* v,
          block_table,
          part_acc_.as<float>(),
          part_ml_.as<float>(),
+         out,
          shape_,
          splits_,
          0,
          1.0f / std::sqrt(static_cast<float>(shape_.head_dim)),
          q_stride != 0 ? q_stride : static_cast<std::size_t>(shape_.q_heads) * shape_.head_dim};
-  const int tiles = (shape_.context + kTile - 1) / kTile;
-  a.chunk = (tiles + splits_ - 1) / splits_ * kTile;
-  attention_partial<<<dim3(shape_.kv_heads, shape_.batch, splits_), kThreads, 0, s>>>(a);
-  attention_combine<<<dim3(shape_.q_heads, shape_.batch), shape_.head_dim, 0, s>>>(
-      part_acc_.as<float>(), part_ml_.as<float>(), out, shape_.q_heads, splits_, shape_.head_dim);
+  const int per_iter = tokens_per_iteration(shape_);
+  const int iters = (shape_.context + per_iter - 1) / per_iter;
+  a.chunk = (iters + splits_ - 1) / splits_ * per_iter;
+  const dim3 grid(shape_.kv_heads, shape_.batch, splits_);
+  switch (shape_.q_heads / shape_.kv_heads) {
+    case 1:
+      launch_group<1>(a, grid, s);
+      break;
+    case 2:
+      launch_group<2>(a, grid, s);
+      break;
+    case 4:
+      launch_group<4>(a, grid, s);
+      break;
+    default:
+      launch_group<8>(a, grid, s);
+      break;
+  }
+  if (splits_ > 1) {
+    attention_combine<<<dim3(shape_.q_heads, shape_.batch), shape_.head_dim, 0, s>>>(
+        part_acc_.as<float>(), part_ml_.as<float>(), out, shape_.q_heads, splits_, shape_.head_dim);
+  }
   TIERSIM_CUDA(cudaGetLastError());
+}
+
+double check_decode_attention(int sms, std::string* log) {
+  struct Case {
+    AttentionShape s;
+    const char* name;
+  };
+  const auto shape = [](int b, int qh, int kvh, int ctx, int hd, bool paged) {
+    AttentionShape s;
+    s.batch = b;
+    s.q_heads = qh;
+    s.kv_heads = kvh;
+    s.context = ctx;
+    s.head_dim = hd;
+    s.paged = paged;
+    s.page_tokens = 16;
+    return s;
+  };
+  const std::vector<Case> cases = {
+      {shape(2, 32, 8, 1000, 128, false), "gqa32x8 contig b2 ctx1000"},
+      {shape(3, 32, 8, 77, 128, true), "gqa32x8 paged16 b3 ctx77"},
+      {shape(1, 8, 8, 4096, 128, false), "mha8 contig b1 ctx4096"},
+      {shape(64, 32, 8, 33, 128, true), "gqa32x8 paged16 b64 ctx33"},
+      {shape(5, 16, 2, 300, 64, true), "gqa16x2 paged16 b5 ctx300 hd64"},
+  };
+  double worst = 0;
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  for (const auto& c : cases) {
+    const AttentionShape& s = c.s;
+    const std::size_t hd = s.head_dim;
+    const std::size_t tokens =
+        s.paged ? static_cast<std::size_t>(s.batch) * s.pages_per_seq() * s.page_tokens
+                : static_cast<std::size_t>(s.batch) * s.context;
+    const std::size_t kv_elems = tokens * s.kv_heads * hd;
+    const std::size_t q_elems = static_cast<std::size_t>(s.batch) * s.q_heads * hd;
+    std::vector<__half> q(q_elems), k(kv_elems), v(kv_elems), out(q_elems);
+    for (auto& x : q) x = __float2half(u(rng));
+    for (auto& x : k) x = __float2half(u(rng));
+    for (auto& x : v) x = __float2half(u(rng));
+    std::vector<int> table(static_cast<std::size_t>(s.batch) * s.pages_per_seq());
+    std::iota(table.begin(), table.end(), 0);
+    std::shuffle(table.begin(), table.end(), rng);
+    DeviceBuffer qd(q_elems * 2), kd(kv_elems * 2), vd(kv_elems * 2), od(q_elems * 2),
+        td(table.size() * sizeof(int));
+    TIERSIM_CUDA(cudaMemcpy(qd.get(), q.data(), q_elems * 2, cudaMemcpyHostToDevice));
+    TIERSIM_CUDA(cudaMemcpy(kd.get(), k.data(), kv_elems * 2, cudaMemcpyHostToDevice));
+    TIERSIM_CUDA(cudaMemcpy(vd.get(), v.data(), kv_elems * 2, cudaMemcpyHostToDevice));
+    TIERSIM_CUDA(
+        cudaMemcpy(td.get(), table.data(), table.size() * sizeof(int), cudaMemcpyHostToDevice));
+    TIERSIM_CUDA(cudaMemset(od.get(), 0xff, q_elems * 2));  // NaN poison: unwritten shows
+    const DecodeAttention attn(s, sms);
+    attn.enqueue(qd.as<const __half>(), kd.as<const __half>(), vd.as<const __half>(),
+                 td.as<const int>(), od.as<__half>(), nullptr);
+    TIERSIM_CUDA(cudaDeviceSynchronize());
+    TIERSIM_CUDA(cudaMemcpy(out.data(), od.get(), q_elems * 2, cudaMemcpyDeviceToHost));
+    const auto at = [&](const std::vector<__half>& buf, int b, int kh, int t, std::size_t e) {
+      std::size_t idx = 0;
+      if (s.paged) {
+        const int page = table[static_cast<std::size_t>(b) * s.pages_per_seq() + t / s.page_tokens];
+        idx = ((static_cast<std::size_t>(page) * s.kv_heads + kh) * s.page_tokens +
+               t % s.page_tokens) *
+                  hd +
+              e;
+      } else {
+        idx = ((static_cast<std::size_t>(b) * s.kv_heads + kh) * s.context + t) * hd + e;
+      }
+      return static_cast<double>(__half2float(buf[idx]));
+    };
+    double num = 0, den = 0;
+    const int group = s.q_heads / s.kv_heads;
+    std::vector<double> sc(static_cast<std::size_t>(s.context)), ref(hd);
+    for (int b = 0; b < s.batch; ++b) {
+      for (int qh = 0; qh < s.q_heads; ++qh) {
+        const int kh = qh / group;
+        const std::size_t qbase = (static_cast<std::size_t>(b) * s.q_heads + qh) * hd;
+        double mx = -1e300;
+        for (int t = 0; t < s.context; ++t) {
+          double d = 0;
+          for (std::size_t e = 0; e < hd; ++e) {
+            d += static_cast<double>(__half2float(q[qbase + e])) * at(k, b, kh, t, e);
+          }
+          sc[t] = d / std::sqrt(static_cast<double>(hd));
+          mx = std::max(mx, sc[t]);
+        }
+        double l = 0;
+        std::fill(ref.begin(), ref.end(), 0.0);
+        for (int t = 0; t < s.context; ++t) {
+          const double p = std::exp(sc[t] - mx);
+          l += p;
+          for (std::size_t e = 0; e < hd; ++e) ref[e] += p * at(v, b, kh, t, e);
+        }
+        for (std::size_t e = 0; e < hd; ++e) {
+          const double got = __half2float(out[qbase + e]);
+          const double want = ref[e] / l;
+          num += std::isfinite(got) ? (got - want) * (got - want) : 1e300;
+          den += want * want;
+        }
+      }
+    }
+    const double err = std::sqrt(num / den);
+    worst = std::max(worst, err);
+    if (log != nullptr) {
+      *log += std::string(c.name) + ": splits " + std::to_string(attn.splits()) +
+              ", relative error " + std::to_string(err) + "\n";
+    }
+  }
+  return worst;
 }
 
 Timing measure_decode_attention(Gpu& g, const validate::Point& p) {
@@ -203,6 +448,9 @@ Timing measure_decode_attention(Gpu& g, const validate::Point& p) {
   RotatingPool v(cache_bytes);
   DeviceBuffer q(static_cast<std::size_t>(s.batch) * s.q_heads * row_bytes);
   DeviceBuffer out(static_cast<std::size_t>(s.batch) * s.q_heads * row_bytes);
+  k.fill_random(1);
+  v.fill_random(2);
+  q.fill_random(3);
   // Paged: each sequence's pages are scattered over the pool (a seeded shuffle).
   std::vector<int> table(static_cast<std::size_t>(s.batch) * s.pages_per_seq());
   std::iota(table.begin(), table.end(), 0);

@@ -9,6 +9,37 @@
 #include "sim/replay/cuda/cuda_check.h"
 
 namespace tiersim::cuda {
+namespace {
+
+// splitmix64 of (seed, word index): independent of the launch shape, so the same seed gives the
+// same contents on every GPU.
+__device__ std::uint64_t mix(std::uint64_t z) {
+  z += 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+// Word = sign | exponent | mantissa with the fp16 exponent field in 12..14 (bits 14..10), which
+// reads as bf16 exponent field 96..119: finite and normal in both formats.
+__global__ void fill_random_kernel(std::uint16_t* w, std::size_t n, std::uint64_t seed) {
+  for (std::size_t i = blockIdx.x * std::size_t{blockDim.x} + threadIdx.x; i < n;
+       i += std::size_t{gridDim.x} * blockDim.x) {
+    const std::uint64_t r = mix(seed * 0x100000001b3ull + i);
+    const auto exponent = static_cast<std::uint16_t>(12 + (r >> 32) % 3);
+    w[i] = static_cast<std::uint16_t>((r & 0x83ffu) | (exponent << 10));
+  }
+}
+
+}  // namespace
+
+void DeviceBuffer::fill_random(std::uint64_t seed) {
+  const std::size_t words = bytes_ / 2;
+  if (words == 0) return;
+  fill_random_kernel<<<1024, 256>>>(static_cast<std::uint16_t*>(ptr_), words, seed);
+  TIERSIM_CUDA(cudaGetLastError());
+  TIERSIM_CUDA(cudaDeviceSynchronize());
+}
 
 DeviceBuffer::DeviceBuffer(std::size_t bytes) : bytes_(bytes) {
   TIERSIM_CUDA(cudaMalloc(&ptr_, bytes));

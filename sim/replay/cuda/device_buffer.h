@@ -15,6 +15,7 @@ constexpr std::size_t kRotationBytes = std::size_t{256} << 20;
 
 enum class HostKind : std::uint8_t { kPinned, kPageable, kWriteCombined };
 
+// A new DeviceBuffer is zeroed; call fill_random() for operands of arithmetic kernels.
 class DeviceBuffer {
  public:
   DeviceBuffer() = default;
@@ -31,6 +32,11 @@ class DeviceBuffer {
     return static_cast<T*>(ptr_);
   }
   [[nodiscard]] std::size_t size() const { return bytes_; }
+
+  // Overwrites the buffer with seeded pseudo-random 16-bit words that are finite, normal numbers
+  // of magnitude 1/8..1 in fp16 and 2^-31..2^-8 in bf16, with random signs, so that arithmetic
+  // kernels never time all-zero operands (a GEMM runs measurably faster on zeros). Synchronous.
+  void fill_random(std::uint64_t seed);
 
  private:
   void* ptr_ = nullptr;
@@ -58,6 +64,8 @@ class RotatingPool {
   RotatingPool(std::size_t slot_bytes, bool rotate = true, std::size_t min_count = 1);
   [[nodiscard]] char* slot(std::uint64_t i) const;
   [[nodiscard]] std::size_t count() const { return count_; }
+  // DeviceBuffer::fill_random over the whole pool.
+  void fill_random(std::uint64_t seed) { buf_.fill_random(seed); }
 
  private:
   std::size_t stride_;

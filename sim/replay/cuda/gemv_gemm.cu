@@ -55,6 +55,8 @@ Timing measure_gemv(Gpu& g, const validate::Point& p) {
   RotatingPool w(static_cast<std::size_t>(m) * n * sizeof(__half));
   DeviceBuffer x(static_cast<std::size_t>(n) * sizeof(__half));
   DeviceBuffer y(static_cast<std::size_t>(m) * sizeof(__half));
+  w.fill_random(1);
+  x.fill_random(2);
   std::uint64_t next = 0;
   return g.time(
       [&](std::uint64_t reps) {
@@ -74,6 +76,8 @@ Timing measure_gemm(Gpu& g, const validate::Point& p) {
   DeviceBuffer a(static_cast<std::size_t>(m) * k * e);
   RotatingPool b(static_cast<std::size_t>(k) * n * e);  // the weights: rotated out of L2
   DeviceBuffer c(static_cast<std::size_t>(m) * n * e);
+  a.fill_random(1);
+  b.fill_random(2);
   // Warm-up outside the timing: cuBLAS picks and loads its kernel on the first call.
   enqueue_gemm(g.cublas(), CUDA_R_16BF, a.get(), b.slot(0), c.get(), m, n, k);
   TIERSIM_CUDA(cudaStreamSynchronize(g.stream()));

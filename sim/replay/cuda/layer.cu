@@ -80,6 +80,7 @@ int grid_for(std::size_t n, int sms) {
 
 __half* half_buf(std::vector<DeviceBuffer>& keep, std::size_t elements) {
   keep.emplace_back(elements * sizeof(__half));
+  keep.back().fill_random(keep.size());
   return keep.back().as<__half>();
 }
 

@@ -4,8 +4,12 @@
 // The output is written to "<out>.partial" while running and renamed onto <out> at the end.
 //
 //   tiersim_cuda_replay -o measurements.jsonl [--only PREFIX]... [--samples N] [--device I]
-//                       [--command TEXT] [--list]
-// Exit status: 0 all points measured, 1 some point failed or CUDA is unusable, 2 usage error.
+//                       [--command TEXT] [--list] [--no-check]
+// Before measuring, the decode-attention kernel is checked against a float64 host reference
+// (check_decode_attention); a relative error above 2e-3 stops the run (exit status 1) and the
+// errors are recorded in the device record. --no-check skips that.
+// Exit status: 0 all points measured, 1 some point failed, the check failed or CUDA is unusable,
+// 2 usage error.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/replay/cuda/attention.cuh"
 #include "sim/replay/cuda/cuda_check.h"
 #include "sim/replay/cuda/device_info.h"
 #include "sim/replay/cuda/measure.h"
@@ -32,12 +37,15 @@ struct Options {
   int device = 0;
   std::string command;
   bool list = false;
+  bool check = true;
 };
+
+constexpr double kCheckBound = 2e-3;
 
 int usage(const std::string& why) {
   std::cerr << "tiersim_cuda_replay: " << why
             << "\nusage: tiersim_cuda_replay -o OUT.jsonl [--only PREFIX]... [--samples N >= 10] "
-               "[--device I] [--command TEXT] [--list]\n";
+               "[--device I] [--command TEXT] [--list] [--no-check]\n";
   return 2;
 }
 
@@ -83,13 +91,25 @@ int run(const Options& o) {
   if (points.empty()) return usage("no point matches --only");
   TIERSIM_CUDA(cudaSetDevice(o.device));
   const tiersim::cuda::DeviceInfo dev = tiersim::cuda::query_device(o.device);
+  std::string check_log;
+  double check_error = 0;
+  if (o.check) {
+    check_error = tiersim::cuda::check_decode_attention(dev.sms, &check_log);
+    std::cerr << "decode-attention check against a float64 reference:\n" << check_log;
+    if (!(check_error <= kCheckBound)) {
+      std::cerr << "tiersim_cuda_replay: decode attention is wrong (relative error " << check_error
+                << " > " << kCheckBound << "); nothing measured\n";
+      return 1;
+    }
+  }
   const std::string partial = o.out + ".partial";
   std::ofstream f(partial, std::ios::trunc);
   if (!f) throw std::runtime_error("cannot write " + partial);
   f << "{\"record\":\"device\"," << tiersim::cuda::json_members(dev)
     << ",\"smi_fields\":" << json_quote(tiersim::cuda::smi_fields())
     << ",\"smi_before\":" << json_quote(tiersim::cuda::smi_reading(o.device))
-    << ",\"command\":" << json_quote(o.command) << ",\"samples_per_point\":" << o.samples << "}\n";
+    << ",\"command\":" << json_quote(o.command) << ",\"samples_per_point\":" << o.samples
+    << ",\"attention_check\":" << json_quote(o.check ? check_log : "skipped") << "}\n";
   f.flush();
   tiersim::cuda::Gpu gpu(o.samples);
   int failed = 0;
@@ -145,6 +165,8 @@ int main(int argc, char** argv) {
         o.command = value();
       } else if (a == "--list") {
         o.list = true;
+      } else if (a == "--no-check") {
+        o.check = false;
       } else {
         return usage("unknown argument " + a);
       }

@@ -139,6 +139,7 @@ Timing measure_kv_gather(Gpu& g, const validate::Point& p) {
                           cudaMemcpyHostToDevice));
   DeviceBuffer pool(2 * pages * page_bytes);
   DeviceBuffer out(pages * page_bytes);
+  pool.fill_random(1);
   const int grid = std::min<int>(static_cast<int>(pages), g.sms() * 8);
   const cudaStream_t s = g.stream();
   return g.time(
