@@ -114,8 +114,9 @@ void add_hbm_and_l2(std::vector<Point>& s) {
             make("hbm/" + std::string(op) + "/" + size_label(b) + "/occ" + std::to_string(occ),
                  Kind::kHbmStream, op);
         p.set("bytes", b).set("occupancy_pct", occ);
-        // Calibration: the large full-occupancy copy sets hbm_efficiency.
-        p.calibration = std::string_view(op) == "copy" && b == kGiB && occ == 100;
+        // Calibration: the large full-occupancy read sets hbm_efficiency (reads dominate LLM
+        // inference traffic: weights and KV; writes and copies are held out).
+        p.calibration = std::string_view(op) == "read" && b == kGiB && occ == 100;
         s.push_back(p);
       }
     }
