@@ -5,6 +5,8 @@
 #   measurements.jsonl  the measurements (tiersim_cuda_replay's JSON Lines; never edit by hand)
 #   COMMAND             the command that produced them, the commit, the date and the host
 #   replay.log          the backend's progress log
+#   platform.txt        read-only facts about the host link: nvidia-smi -q (PCI section) and, where
+#                       lspci exists, the GPU's PCIe capabilities (link speed/width, MPS, MRRS)
 # then, if a tiersim binary is available (build/sim/cli/tiersim or $TIERSIM), the report
 # (report.csv) and the scatter plot (validation.png). On an H100 SXM (2026-11-23) the build took
 # about 65 s and the measuring 10 s with --samples 20; the measuring step is stopped after 7.5
@@ -40,12 +42,29 @@ cmd="scripts/gpu_measure.sh $*"
 {
   echo "command: $cmd"
   echo "backend: build-gpu/tiersim_cuda_replay -o $(realpath --relative-to="$root" "$out_dir")/measurements.jsonl $*"
-  echo "commit: $(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (with local changes)')"
+  # TIERSIM_COMMIT names the commit when the checkout has no (or a stale) .git, e.g. a copy of
+  # the working tree on a lent GPU machine.
+  if [ -n "${TIERSIM_COMMIT:-}" ]; then
+    echo "commit: $TIERSIM_COMMIT (from TIERSIM_COMMIT)"
+  else
+    echo "commit: $(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (with local changes)')"
+  fi
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "host: $(hostname)"
   echo "gpu: $name"
   echo "nvcc: $("$nvcc" --version | tail -1)"
 } > "$out_dir/COMMAND"
+
+{
+  echo "# nvidia-smi -q -d PCI -i 0"
+  nvidia-smi -q -d PCI -i 0 2>&1 || true
+  if command -v lspci >/dev/null; then
+    echo "# lspci -vv -d 10de: (PCIe capability lines)"
+    lspci -vv -d 10de: 2>&1 | grep -E "^[0-9a-f]|LnkCap:|LnkSta:|DevCap:|DevCtl:|MaxPayload|MaxReadReq" || true
+  else
+    echo "# lspci: not installed"
+  fi
+} > "$out_dir/platform.txt"
 
 echo "== measuring on $name -> $out_dir/measurements.jsonl"
 timeout 450 "$root/build-gpu/tiersim_cuda_replay" -o "$out_dir/measurements.jsonl" \
