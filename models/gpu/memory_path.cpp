@@ -60,6 +60,7 @@ SimulatedMemoryPath::SimulatedMemoryPath(const std::string& l2_preset,
   p.capacity = c.get_size("capacity");
   p.ways = static_cast<std::uint32_t>(c.get_uint("ways"));
   p.partitions = static_cast<std::uint32_t>(c.get_uint("partitions"));
+  p.hashed_sets = c.get_bool("hashed_sets");
   p.near_latency = sram::cycles_to_time(c.get_uint("near_hit_cycles"), clock);
   const std::uint64_t far = c.get_uint("far_hit_cycles");
   p.far_latency = far == 0 ? p.near_latency : sram::cycles_to_time(far, clock);

@@ -7,7 +7,8 @@
 
 namespace tiersim::models::sram {
 
-CacheGeometry CacheGeometry::make(Bytes capacity, std::uint32_t ways, std::uint32_t partitions) {
+CacheGeometry CacheGeometry::make(Bytes capacity, std::uint32_t ways, std::uint32_t partitions,
+                                  bool hashed_sets) {
   if (ways == 0) throw std::invalid_argument("cache: ways must be >= 1");
   if (partitions == 0 || !std::has_single_bit(partitions)) {
     throw std::invalid_argument(
@@ -21,8 +22,8 @@ CacheGeometry CacheGeometry::make(Bytes capacity, std::uint32_t ways, std::uint3
         capacity.count(), ways, partitions, unit));
   }
   return CacheGeometry(capacity, ways, partitions,
-                       static_cast<unsigned>(std::countr_zero(partitions)),
-                       capacity.count() / unit);
+                       static_cast<unsigned>(std::countr_zero(partitions)), capacity.count() / unit,
+                       hashed_sets);
 }
 
 }  // namespace tiersim::models::sram

@@ -33,6 +33,7 @@ sram::SectoredCacheParams params_from(const config::Node& cfg) {
   p.capacity = cfg.get_size("capacity");
   p.ways = u32(cfg, "ways");
   p.partitions = u32(cfg, "partitions");
+  p.hashed_sets = cfg.get_bool("hashed_sets");
   p.near_latency = sram::cycles_to_time(cfg.get_uint("near_hit_cycles"), clock);
   const std::uint64_t far = cfg.get_uint("far_hit_cycles");
   p.far_latency = far == 0 ? p.near_latency : sram::cycles_to_time(far, clock);
@@ -65,6 +66,10 @@ config::SchemaPtr SectoredCache::schema() {
          "index. A requester's near partition is its component id modulo this.")
       .default_to("1")
       .at_least(1);
+  s->add("hashed_sets", Type::kBool,
+         "Hash the set index (each run of sets-per-partition lines rotated by a hash of its "
+         "number) instead of taking it modulo; spreads strided footprints, as GPU L2s do.")
+      .default_to("false");
   s->add("clock", Type::kFrequency, "Clock the cycle counts below are in.").require();
   s->add("near_hit_cycles", Type::kUInt, "Hit latency from the requester's near partition.")
       .require();

@@ -21,7 +21,7 @@ std::uint8_t sector_mask(std::uint64_t line, std::uint64_t begin, std::uint64_t 
 
 SectoredCacheTiming::SectoredCacheTiming(const SectoredCacheParams& p, BackingMemory& backing)
     : params_(p),
-      tags_(CacheGeometry::make(p.capacity, p.ways, p.partitions)),
+      tags_(CacheGeometry::make(p.capacity, p.ways, p.partitions, p.hashed_sets)),
       backing_(backing),
       ports_(p.partitions),
       part_bytes_(p.partitions, 0) {}

@@ -34,6 +34,7 @@ struct SectoredCacheParams {
   Bytes capacity;
   std::uint32_t ways = 16;
   std::uint32_t partitions = 1;
+  bool hashed_sets = false;       // cache_geometry.h
   Time near_latency;              // hit latency from the requester's home partition
   Time far_latency;               // hit latency from another partition
   Bandwidth partition_bandwidth;  // data port of one partition; zero = unlimited

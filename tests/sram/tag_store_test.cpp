@@ -29,6 +29,31 @@ TEST(CacheGeometry, SequentialLinesFillEverySetEvenly) {
   for (std::uint64_t set = 0; set < 32; ++set) EXPECT_EQ(used.count(set * 2), 2u) << set;
 }
 
+// Distinct sets (of one partition) used by `lines` lines `stride` lines apart.
+std::size_t sets_used(const CacheGeometry& g, std::uint64_t lines, std::uint64_t stride) {
+  std::set<std::uint64_t> sets;
+  for (std::uint64_t i = 0; i < lines; ++i) {
+    const std::uint64_t line = i * stride;
+    if (g.partition_of(line) == 0) sets.insert(g.set_of(line));
+  }
+  return sets.size();
+}
+
+TEST(CacheGeometry, HashedSetsSpreadA4KiBStrideThatModuloCrowdsIntoOneSixteenth) {
+  // H100-like L2, 65536 lines 4 KiB (32 lines) apart: a 256 MiB footprint, 8 MiB of lines.
+  const auto modulo = CacheGeometry::make(Bytes::MiB(50), 16, 2);
+  const auto hashed = CacheGeometry::make(Bytes::MiB(50), 16, 2, true);
+  EXPECT_EQ(sets_used(modulo, 65536, 32), 800u);  // 12800 / gcd-16 steps
+  EXPECT_GT(sets_used(hashed, 65536, 32), 12000u);
+}
+
+TEST(CacheGeometry, HashedSetsStillFillEverySetEvenlyWhenSequential) {
+  const auto g = CacheGeometry::make(Bytes(128 * 2 * 4 * 8), 2, 4, true);
+  std::multiset<std::uint64_t> used;
+  for (std::uint64_t line = 0; line < 64; ++line) used.insert(g.first_way(line));
+  for (std::uint64_t set = 0; set < 32; ++set) EXPECT_EQ(used.count(set * 2), 2u) << set;
+}
+
 TEST(CacheGeometry, RejectsImpossibleShapes) {
   EXPECT_THROW((void)CacheGeometry::make(Bytes::MiB(48), 16, 3), std::invalid_argument);
   EXPECT_THROW((void)CacheGeometry::make(Bytes(1000), 1, 1), std::invalid_argument);
