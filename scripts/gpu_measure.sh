@@ -5,8 +5,8 @@
 #   measurements.jsonl  the measurements (tiersim_cuda_replay's JSON Lines; never edit by hand)
 #   COMMAND             the command that produced them, the commit, the date and the host
 #   replay.log          the backend's progress log
-#   platform.txt        read-only facts about the host link: nvidia-smi -q (PCI section) and, where
-#                       lspci exists, the GPU's PCIe capabilities (link speed/width, MPS, MRRS)
+#   platform.txt        read-only facts about the host link (scripts/gpu_platform.sh: link speed
+#                       and width, MPS, MRRS)
 # then, if a tiersim binary is available (build/sim/cli/tiersim or $TIERSIM), the report
 # (report.csv) and the scatter plot (validation.png). On an H100 SXM (2026-11-23) the build took
 # about 65 s and the measuring 10 s with --samples 20; the measuring step is stopped after 7.5
@@ -55,16 +55,7 @@ cmd="scripts/gpu_measure.sh $*"
   echo "nvcc: $("$nvcc" --version | tail -1)"
 } > "$out_dir/COMMAND"
 
-{
-  echo "# nvidia-smi -q -d PCI -i 0"
-  nvidia-smi -q -d PCI -i 0 2>&1 || true
-  if command -v lspci >/dev/null; then
-    echo "# lspci -vv -d 10de: (PCIe capability lines)"
-    lspci -vv -d 10de: 2>&1 | grep -E "^[0-9a-f]|LnkCap:|LnkSta:|DevCap:|DevCtl:|MaxPayload|MaxReadReq" || true
-  else
-    echo "# lspci: not installed"
-  fi
-} > "$out_dir/platform.txt"
+"$root/scripts/gpu_platform.sh" > "$out_dir/platform.txt" 2>&1 || true
 
 echo "== measuring on $name -> $out_dir/measurements.jsonl"
 timeout 450 "$root/build-gpu/tiersim_cuda_replay" -o "$out_dir/measurements.jsonl" \

@@ -1,9 +1,12 @@
 // tiersim validate <measurements.jsonl> [-o report.csv|report.h5] [--plot scatter.png]
 //                  [--configs DIR] [--gpu PRESET] [--summary-only]
+//                  [--max-calibration-error FRACTION]
 // Predicts every point the CUDA reference backend measured and reports the simulator's error
 // (docs/validation.md). Exit status: 0 report written; 2 bad usage or unknown device (no GPU
 // preset matches), or a bad preset; 3 missing or malformed measurement file (the message names
-// file, line and record); 1 a simulation, the plot or writing the report failed.
+// file, line and record); 1 a simulation, the plot or writing the report failed; 4 a calibration
+// point is further off than --max-calibration-error (the presets no longer match the
+// calibration they cite; each such point is named). Held-out errors never change the status.
 #include <fmt/format.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -12,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -34,7 +38,10 @@ struct ValidateArgs {
   std::string configs = "configs";
   std::string gpu;
   bool summary_only = false;
+  double max_calibration_error = -1;  // < 0: not checked
 };
+
+constexpr int kCalibrationDrift = 4;
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
@@ -113,6 +120,17 @@ int run_validate(const ValidateArgs& a) {
     if (!tmp.empty()) fs::remove(tmp);
     std::cout << "plot: " << a.plot << "\n";
   }
+  if (a.max_calibration_error >= 0) {
+    int off = 0;
+    for (const auto& x : r.points) {
+      if (x.point.calibration && !(std::abs(x.error) <= a.max_calibration_error)) {
+        std::cerr << fmt::format("error: calibration point {} is {:+.1f}% off (bound {:.1f}%)\n",
+                                 x.point.id, 100 * x.error, 100 * a.max_calibration_error);
+        ++off;
+      }
+    }
+    if (off > 0) return kCalibrationDrift;
+  }
   return kOk;
 }
 
@@ -130,6 +148,9 @@ void add_validate_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--configs", a->configs, "Directory of presets (default: configs)");
   cmd->add_option("--gpu", a->gpu, "GPU preset to use instead of the one matched by device name");
   cmd->add_flag("--summary-only", a->summary_only, "Print only the statistics, not every point");
+  cmd->add_option("--max-calibration-error", a->max_calibration_error,
+                  "Exit 4 if a calibration point's |error| exceeds this fraction (e.g. 0.12)")
+      ->check(CLI::Range(0.0, 10.0));
   cmd->callback([a, &ctx] { ctx.exit_code = guarded([&] { return run_validate(*a); }); });
 }
 

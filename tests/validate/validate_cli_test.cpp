@@ -116,6 +116,20 @@ TEST(ValidateCli, UnknownDeviceIsExitStatus2WithTheKnownOnes) {
   EXPECT_NE(ok.out.find("GPU preset configs/gpu/h200_sxm.yaml"), std::string::npos);
 }
 
+TEST(ValidateCli, CalibrationDriftIsExitStatus4NamingThePoints) {
+  // The committed H100 measurements: every calibration point within 12% of the presets, the two
+  // pageable staging copies about 10% off (one staging rate for both directions).
+  const std::string h100 = source_dir() + "/tests/golden/h100/measurements.jsonl";
+  const auto ok = validate(shell_quote(h100) + " --summary-only --max-calibration-error 0.12");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  const auto drift = validate(shell_quote(h100) + " --summary-only --max-calibration-error 0.05");
+  EXPECT_EQ(drift.exit_code, 4);
+  EXPECT_NE(drift.err.find("calibration point copy/h2d/pageable/256MiB is -9.9% off"),
+            std::string::npos)
+      << drift.err;
+  EXPECT_EQ(drift.err.find("gemm/8192x8192x8192"), std::string::npos) << drift.err;
+}
+
 TEST(ValidateCli, UsageErrorsAreExitStatus2) {
   EXPECT_EQ(validate("").exit_code, 2);  // no measurement file
   const auto r = validate(shell_quote(fixture("synthetic_h100.jsonl")) + " -o report.txt");
