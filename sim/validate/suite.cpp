@@ -114,9 +114,11 @@ void add_hbm_and_l2(std::vector<Point>& s) {
             make("hbm/" + std::string(op) + "/" + size_label(b) + "/occ" + std::to_string(occ),
                  Kind::kHbmStream, op);
         p.set("bytes", b).set("occupancy_pct", occ);
-        // Calibration: the large full-occupancy read sets hbm_efficiency (reads dominate LLM
-        // inference traffic: weights and KV; writes and copies are held out).
-        p.calibration = std::string_view(op) == "read" && b == kGiB && occ == 100;
+        // Calibration: two full-occupancy reads set hbm_efficiency (1 GiB) and memory_ramp
+        // (64 MiB: what a memory-bound kernel loses filling and draining the memory pipeline);
+        // reads dominate LLM inference traffic (weights, KV). Writes and copies are held out.
+        p.calibration =
+            std::string_view(op) == "read" && (b == kGiB || b == 64 * kMiB) && occ == 100;
         s.push_back(p);
       }
     }
@@ -144,9 +146,8 @@ void add_chases(std::vector<Point>& s) {
         // Calibration: an L2 hit (one node), hits spread over both L2 partitions (random over
         // 64 MiB, 4 KiB apart: 16 Ki lines, 2 MiB of lines, the far-partition latency), and DRAM
         // loads (random over 4 GiB, 4 KiB apart: 1 Mi lines, 128 MiB of lines, well over the L2).
-        p.calibration = stride == 4 * kKiB &&
-                        ((f == 4 * kKiB && random == 0) ||
-                         (random == 1 && (f == 64 * kMiB || f == 4 * kGiB)));
+        p.calibration = stride == 4 * kKiB && ((f == 4 * kKiB && random == 0) ||
+                                               (random == 1 && (f == 64 * kMiB || f == 4 * kGiB)));
         s.push_back(p);
       }
     }

@@ -23,9 +23,9 @@ TEST(ValidateSuite, EveryPointIsWellFormedAndIdsAreUnique) {
   }
   EXPECT_EQ(kinds.size(), 9u);  // every kind is measured
   EXPECT_EQ(s.size(), 165u);
-  // A few calibration points (link, host staging copy, HBM, near and far L2 and DRAM latency, L2
-  // bandwidth, tensor rate); the rest are held out.
-  EXPECT_EQ(calibration, 10u);
+  // A few calibration points (link, host staging copy, HBM bandwidth and ramp, near and far L2
+  // and DRAM latency, L2 bandwidth, tensor rate); the rest are held out.
+  EXPECT_EQ(calibration, 11u);
 }
 
 TEST(ValidateSuite, CheckRejectsMalformedPoints) {

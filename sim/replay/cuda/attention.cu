@@ -58,8 +58,10 @@ __device__ float weight(float m_part, float m) {
 // lane group keeps kUnroll tokens of K and V in flight. Every lane keeps, for each of the GROUP
 // query heads that share this KV head, its 8 columns of q and of the accumulator in registers and
 // the running max / sum; states are merged across lane groups (shuffles) and warps (shared
-// memory) at the end. (Loading the next iteration's rows before using this one's was measured
-// slower on H100: 196 instead of 160 registers for GROUP 4 cost a CTA per SM.)
+// memory) at the end. Measured on H100 (GQA 32/8, batch 64, context 4096, contiguous): 423 us;
+// with fp32 q.k products 523 us (160 instead of 125 registers for GROUP 4: one CTA per SM
+// less), 8 rows in flight per lane group 637 us, 2 rows 484 us, and loading the next
+// iteration's rows before using this one's 590 us.
 template <int GROUP, int L>
 __global__ void __launch_bounds__(kThreads) attention_partial(Args a) {
   constexpr int kRowsPerWarp = 32 / L;
@@ -74,7 +76,8 @@ __global__ void __launch_bounds__(kThreads) attention_partial(Args a) {
   const int t0 = split * a.chunk;
   const int t1 = min(a.s.context, t0 + a.chunk);
 
-  float q[GROUP][8], acc[GROUP][8], m[GROUP], l[GROUP];
+  float acc[GROUP][8], m[GROUP], l[GROUP];
+  __half2 qh[GROUP][4];  // this lane's 8 columns of q x scale
 #pragma unroll
   for (int g = 0; g < GROUP; ++g) {
     const std::size_t qi = b * a.q_stride + static_cast<std::size_t>(h * GROUP + g) * kHd + col * 8;
@@ -83,8 +86,7 @@ __global__ void __launch_bounds__(kThreads) attention_partial(Args a) {
 #pragma unroll
     for (int e = 0; e < 4; ++e) {
       const float2 f = __half22float2(q2[e]);
-      q[g][2 * e] = f.x * a.scale;
-      q[g][2 * e + 1] = f.y * a.scale;
+      qh[g][e] = __floats2half2_rn(f.x * a.scale, f.y * a.scale);
     }
 #pragma unroll
     for (int e = 0; e < 8; ++e) acc[g][e] = 0.f;
@@ -115,12 +117,13 @@ __global__ void __launch_bounds__(kThreads) attention_partial(Args a) {
 #pragma unroll
       for (int j = 0; j < kUnroll; ++j) {
         const __half2* k2 = reinterpret_cast<const __half2*>(&kr[j]);
-        float d = 0.f;
+        // The lane's 8 products in fp16 (half2 FMA: 4 per token and head), then fp32 across
+        // lanes; measured on H100 at 2.5e-4 relative error (check_decode_attention) and 20%
+        // faster than fp32 products, which cost 35 more registers per thread.
+        __half2 h2 = __hmul2(qh[g][0], k2[0]);
 #pragma unroll
-        for (int e = 0; e < 4; ++e) {
-          const float2 f = __half22float2(k2[e]);
-          d += q[g][2 * e] * f.x + q[g][2 * e + 1] * f.y;
-        }
+        for (int e = 1; e < 4; ++e) h2 = __hfma2(qh[g][e], k2[e], h2);
+        float d = __low2float(h2) + __high2float(h2);
 #pragma unroll
         for (int o = L / 2; o > 0; o /= 2) d += __shfl_xor_sync(0xffffffffu, d, o);
         sc[j] = valid[j] ? d : -INFINITY;

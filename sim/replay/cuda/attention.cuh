@@ -2,10 +2,12 @@
 // grouped-query attention: the q_heads / kv_heads query heads of a group share every K and V
 // read. Split over the context (flash-decoding): grid (kv_heads, batch, splits) of 4-warp CTAs.
 // Each lane reads 16 B of a K and a V row directly from global memory (head_dim / 8 lanes per
-// row, 4 rows in flight per lane group) and keeps its 8 columns of q and of the accumulator, and
-// the running max and sum, in registers; no shared-memory staging. States are merged across lanes
-// and warps at the end; with more than one split a second kernel combines the splits.
-// splits = clamp(ceil(4 x SMs / (batch x kv_heads)), 1, ceil(context / tokens per CTA iteration)).
+// row, 4 rows in flight per lane group) and keeps its 8 columns of q (fp16) and of the
+// accumulator (fp32), and the running max and sum, in registers; no shared-memory staging. q.k
+// sums each lane's 8 products in fp16, then in fp32 across lanes; softmax and P.V are fp32. States
+// are merged across lanes and warps at the end; with more than one split a second kernel combines
+// the splits. splits = clamp(ceil(4 x SMs / (batch x kv_heads)), 1, ceil(context / tokens per CTA
+// iteration)).
 //
 // Layouts (head_dim 32, 64 or 128; q_heads / kv_heads 1, 2, 4 or 8; otherwise the constructor
 // throws std::invalid_argument):
