@@ -13,7 +13,9 @@ parameter (docs/validation.md, "Calibration"); rerun after changing the presets 
 values stop moving (one round is exact for all but the L2 bandwidth, whose pass time also carries
 latency).
   tensor_efficiency  gemm/8192x8192x8192        (t - launch) is proportional to 1 / efficiency
-  hbm_efficiency     hbm/read/1GiB/occ100       (t - launch) is proportional to 1 / efficiency
+  hbm_efficiency, memory_ramp  hbm/read/64MiB/occ100 and hbm/read/1GiB/occ100: each
+                     t = launch + bytes / (hbm_bandwidth x efficiency) + ramp (both stream for
+                     longer than the ramp), two equations in two unknowns
   partition_bandwidth l2/16MB                   (t - launch) taken as proportional to 1 / bandwidth
   near_hit_cycles    chase/seq/stride4KiB/4KiB  per load = near hit + launch / loads
   far_hit_cycles     chase/random/stride4KiB/64MiB  per load = (1 - f) near + f far + launch / loads,
@@ -71,7 +73,22 @@ def main():
                     pid, f"measured {m * 1e6:.3f} us, predicted {p * 1e6:.3f} us{unit_note}"))
 
     scaled("gemm/8192x8192x8192", "tensor_efficiency", a.gpu)
-    scaled("hbm/read/1GiB/occ100", "hbm_efficiency", a.gpu)
+    m64, _ = point("hbm/read/64MiB/occ100")
+    m1g, _ = point("hbm/read/1GiB/occ100")
+    s64, s1g = 64 * 2**20, 2**30
+    bw = (s1g - s64) / (m1g - m64)
+    ramp = m64 - launch - s64 / bw
+    peak, unit = preset_value(a.gpu, "hbm_bandwidth")
+    scale = {"TB/s": 1e12, "GB/s": 1e9}[unit]
+    out.append(("hbm_efficiency", f"{bw / (peak * scale):.4f}", f"{preset_value(a.gpu, 'hbm_efficiency')[0]:g}",
+                "hbm/read/{64MiB,1GiB}/occ100", f"measured {m64 * 1e6:.3f} us and {m1g * 1e6:.3f} us: "
+                f"{bw / 1e12:.4f} TB/s"))
+    try:
+        ramp_old = f"{preset_value(a.gpu, 'memory_ramp')[0]:g} us"
+    except SystemExit:
+        ramp_old = "0 us"
+    out.append(("memory_ramp", f"{ramp * 1e6:.2f} us", ramp_old, "hbm/read/{64MiB,1GiB}/occ100",
+                f"(64 MiB streams {s64 / bw * 1e6:.1f} us > ramp)"))
     scaled("l2/16MB", "partition_bandwidth", a.l2)
 
     per_load = lambda t: (t - launch / LOADS) * clock_hz  # cycles of one dependent load

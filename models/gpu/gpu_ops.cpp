@@ -147,6 +147,10 @@ std::shared_ptr<config::Schema> gpu_spec_schema() {
       .default_to("0.9")
       .at_least(0.01)
       .at_most(1);
+  s->add("memory_ramp", Type::kTime,
+         "Time a memory-bound kernel loses filling and draining the memory pipeline, once per "
+         "operator; a kernel streaming for less runs at half bandwidth (docs/models/gpu.md).")
+      .default_to("0 us");
   s->add("memory_capacity", Type::kSize, "Device memory capacity.").require();
   s->add("l2_capacity", Type::kSize, "L2 cache capacity.").require();
   s->add("sector", Type::kSize, "Memory access granule (L2 sector).").default_to("32 B");
@@ -188,6 +192,7 @@ GpuSpec spec_from(const config::Node& cfg) {
   p.gemm_tiles = parse_tiles(cfg.at("gemm_tiles"));
   p.hbm_bandwidth = cfg.get_bandwidth("hbm_bandwidth");
   p.hbm_efficiency = cfg.get_double("hbm_efficiency");
+  p.memory_ramp = cfg.get_time("memory_ramp");
   p.memory_capacity = cfg.get_size("memory_capacity");
   p.l2_capacity = cfg.get_size("l2_capacity");
   p.sector = cfg.get_size("sector");
@@ -276,6 +281,11 @@ Bandwidth GpuModel::achievable_bandwidth() const {
   return Bandwidth::bytes_per_second(spec_.hbm_bandwidth.bytes_per_second() * spec_.hbm_efficiency);
 }
 
+Time GpuModel::memory_time(Bytes bytes) const {
+  const Time stream = achievable_bandwidth().transfer_time(bytes);
+  return stream + min(spec_.memory_ramp, stream);
+}
+
 Time GpuModel::compute_time(double flops, double rate) const {
   return Time::ps(static_cast<std::int64_t>(std::ceil(flops * 1e12 / rate)));
 }
@@ -286,7 +296,7 @@ Bytes GpuModel::sectors(Bytes segment) const {
 }
 
 OpResult GpuModel::finish(OpResult r, Time compute, std::uint64_t kernels) const {
-  const Time memory = achievable_bandwidth().transfer_time(r.bytes);
+  const Time memory = memory_time(r.bytes);
   r.compute_bound = compute >= memory;
   r.kernel = max(compute, memory);
   r.kernels = kernels;
@@ -316,7 +326,7 @@ OpResult GpuModel::grouped_gemm(const std::string& name, const std::vector<std::
   r.segments = 3 * active;
   // For each tile shape (and split-K when the tiles leave SMs idle) the kernel time is
   // max(compute, traffic); the shape with the least time is chosen.
-  const Time memory = achievable_bandwidth().transfer_time(r.bytes);
+  const Time memory = memory_time(r.bytes);
   Time best = Time::max();
   Time best_compute = Time::zero();
   for (const auto& tile : spec_.gemm_tiles) {

@@ -17,7 +17,12 @@
 //    cuBLAS-like heuristic; the first listed wins ties).
 //  - Memory-bound operators (GEMV, decode attention, elementwise, softmax) move the bytes their
 //    shapes imply, each contiguous segment rounded up to whole `sector` bytes (the L2/DRAM access
-//    granule); kernel = max(flops / (peak x efficiency), bytes / (hbm_bandwidth x hbm_efficiency)).
+//    granule); kernel = max(flops / (peak x efficiency), memory time).
+//  - memory time of an operator's bytes = stream + min(memory_ramp, stream), stream = bytes /
+//    (hbm_bandwidth x hbm_efficiency): a memory-bound kernel loses memory_ramp filling and draining
+//    the memory pipeline (CTA launch across the SMs, first loads' latency, the last wave's tail),
+//    once per operator; one that streams for less than that runs at half the achievable bandwidth.
+//    The same memory time bounds a GEMM's traffic.
 //  - Every kernel adds one launch overhead (eager or CUDA-graph, LaunchMode) to its time.
 //  - Times are exact picoseconds, rounded up from the real-valued formulas.
 #pragma once
@@ -64,6 +69,7 @@ struct GpuSpec {
   std::vector<TileShape> gemm_tiles{{128, 128}, {128, 256}, {256, 128}};
   Bandwidth hbm_bandwidth = Bandwidth::GBps(1);
   double hbm_efficiency = 1.0;  // achievable share of hbm_bandwidth for streaming kernels
+  Time memory_ramp;             // pipeline fill + drain of a memory-bound kernel (see above)
   Bytes memory_capacity;
   Bytes l2_capacity;
   Bytes sector = Bytes(32);
@@ -169,6 +175,8 @@ class GpuModel {
   [[nodiscard]] double peak_flops(DType t) const;
   // hbm_bandwidth x hbm_efficiency.
   [[nodiscard]] Bandwidth achievable_bandwidth() const;
+  // Memory time of one operator's HBM traffic: stream + min(memory_ramp, stream).
+  [[nodiscard]] Time memory_time(Bytes bytes) const;
 
   [[nodiscard]] OpResult gemm(const GemmShape& s) const;
   // y[m] = W[m x n] x[n]: weights read once (CUDA cores, simt_efficiency).

@@ -5,8 +5,9 @@
 // (docs/validation.md). Exit status: 0 report written; 2 bad usage or unknown device (no GPU
 // preset matches), or a bad preset; 3 missing or malformed measurement file (the message names
 // file, line and record); 1 a simulation, the plot or writing the report failed; 4 a calibration
-// point is further off than --max-calibration-error (the presets no longer match the
-// calibration they cite; each such point is named). Held-out errors never change the status.
+// point is further off than max(--max-calibration-error, half its sample spread) (the presets no
+// longer match the calibration they cite, beyond the point's own noise; each such point is
+// named). Held-out errors never change the status.
 #include <fmt/format.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -14,6 +15,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -123,9 +125,11 @@ int run_validate(const ValidateArgs& a) {
   if (a.max_calibration_error >= 0) {
     int off = 0;
     for (const auto& x : r.points) {
-      if (x.point.calibration && !(std::abs(x.error) <= a.max_calibration_error)) {
+      const double noise = std::isfinite(x.spread) ? x.spread / 2 : 0.0;
+      const double bound = std::max(a.max_calibration_error, noise);
+      if (x.point.calibration && !(std::abs(x.error) <= bound)) {
         std::cerr << fmt::format("error: calibration point {} is {:+.1f}% off (bound {:.1f}%)\n",
-                                 x.point.id, 100 * x.error, 100 * a.max_calibration_error);
+                                 x.point.id, 100 * x.error, 100 * bound);
         ++off;
       }
     }
@@ -149,7 +153,8 @@ void add_validate_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--gpu", a->gpu, "GPU preset to use instead of the one matched by device name");
   cmd->add_flag("--summary-only", a->summary_only, "Print only the statistics, not every point");
   cmd->add_option("--max-calibration-error", a->max_calibration_error,
-                  "Exit 4 if a calibration point's |error| exceeds this fraction (e.g. 0.12)")
+                  "Exit 4 if a calibration point's |error| exceeds this fraction (e.g. 0.05) "
+                  "and half its sample spread")
       ->check(CLI::Range(0.0, 10.0));
   cmd->callback([a, &ctx] { ctx.exit_code = guarded([&] { return run_validate(*a); }); });
 }

@@ -190,8 +190,12 @@ TEST(GpuComponent, L2HbmMemoryModelTimesMemoryBoundOperators) {
   const Time memory = path.stream(analytical.bytes, Bytes(0), Time::zero());
   const Time t1 = gpu.serve(gemv, {Time::zero(), Time::zero()}).last;
   EXPECT_EQ(t1, memory + analytical.launch);
-  EXPECT_GT(t1, analytical.total());  // first-access latency, < 0.9 x peak sustained
-  EXPECT_LT(t1.as_seconds(), 1.5 * analytical.total().as_seconds());
+  // Slower than the bytes at the analytical streaming rate (first-access latency, less than the
+  // achievable rate sustained), faster than 1.5x that; the analytical model's memory_ramp (which
+  // the l2_hbm path replaces) is left out of the comparison.
+  const Time stream = gpu.model().achievable_bandwidth().transfer_time(analytical.bytes);
+  EXPECT_GT(t1, stream + analytical.launch);
+  EXPECT_LT(t1.as_seconds(), 1.5 * (stream + analytical.launch).as_seconds());
   TxnExtension gemm = gemv;
   gemm.op.kind = OpKind::kGemm;
   gemm.op.m = gemm.op.n = gemm.op.k = 8192;

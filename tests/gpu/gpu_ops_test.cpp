@@ -14,8 +14,15 @@
 namespace tiersim::models::gpu {
 namespace {
 
-GpuSpec h100() {
+// The H100 SXM preset without its memory ramp, so that the formulas below are the operators'
+// own; MemoryRampIsPaidOncePerOperator checks the ramp with the preset as it is.
+GpuSpec h100_preset() {
   return load_gpu_preset(test::source_dir() + "/configs/gpu/h100_sxm.yaml");
+}
+GpuSpec h100() {
+  GpuSpec s = h100_preset();
+  s.memory_ramp = Time::zero();
+  return s;
 }
 
 double seconds(Time t) {
@@ -23,10 +30,11 @@ double seconds(Time t) {
 }
 
 // configs/gpu/h100_sxm.yaml's efficiencies, calibrated on the measured H100 (tests/golden/h100):
-// tensor 0.818 (gemm 8192^3), HBM 0.898 (1 GiB read). The derivations below use them.
-constexpr double kTensorEff = 0.818;
-constexpr double kHbmEff = 0.898;
-// 0.898 x 3.35 TB/s: what memory-bound kernels reach on H100 SXM in the model.
+// tensor 0.829 (gemm 8192^3), HBM 0.917 (reads of 64 MiB and 1 GiB, with a 7.48 us ramp). The
+// derivations below use them.
+constexpr double kTensorEff = 0.829;
+constexpr double kHbmEff = 0.917;
+// 0.917 x 3.35 TB/s: what memory-bound kernels stream at on H100 SXM in the model.
 constexpr double kH100Achievable = kHbmEff * 3.35e12;
 
 TEST(GpuOps, H100PeaksFromSmsTensorRateAndClock) {
@@ -56,13 +64,31 @@ TEST(GpuOps, Acceptance1Gemm8192BF16From720To800TFlops) {
   EXPECT_EQ(r.waves, 32u);
   EXPECT_DOUBLE_EQ(r.tile_efficiency, 1.0);
   EXPECT_NEAR(r.wave_efficiency, 4096.0 / (32 * 132), 1e-12);
-  // kernel = 32 waves x 2 x 128 x 128 x 8192 / (989.43 TF / 132 x 0.818), exact to the ps.
+  // kernel = 32 waves x 2 x 128 x 128 x 8192 / (989.43 TF / 132 x 0.829), exact to the ps.
   const double sm_rate = 132.0 * 2048 * 2 * 1.83e9 / 132 * kTensorEff;
   const double expect_ps = std::ceil(32.0 * 2 * 128 * 128 * 8192 / sm_rate * 1e12);
   EXPECT_NEAR(static_cast<double>(r.kernel.ps()), expect_ps, 1.0);
   EXPECT_EQ(r.launch, Time::ns(1300));  // CUDA-graph launch
-  // Utilization = achieved / 989.4 TF = 0.818 x 0.970 less the launch share.
+  // Utilization = achieved / 989.4 TF = 0.829 x 0.970 less the launch share.
   EXPECT_NEAR(r.compute_utilization(), kTensorEff * 4096.0 / (32 * 132), 0.002);
+}
+
+TEST(GpuOps, MemoryRampIsPaidOncePerOperator) {
+  const GpuModel g(h100_preset());
+  EXPECT_EQ(g.spec().memory_ramp, Time::ns(7480));  // calibrated (configs/gpu/h100_sxm.yaml)
+  const Bandwidth bw = g.achievable_bandwidth();
+  // A long stream pays the whole ramp once: 1 GiB at 3.072 TB/s = 349.5 us, + 7.48 us.
+  const Bytes gib = Bytes::GiB(1);
+  EXPECT_EQ(g.memory_time(gib), bw.transfer_time(gib) + Time::ns(7480));
+  // A stream shorter than the ramp runs at half the bandwidth: 4 MiB = 1.37 us -> 2.73 us.
+  const Bytes small = Bytes::MiB(4);
+  EXPECT_LT(bw.transfer_time(small), Time::ns(7480));
+  EXPECT_EQ(g.memory_time(small), bw.transfer_time(small) * 2);
+  // Operators carry it: a GEMV is its weights' memory time plus the launch.
+  const OpResult r = g.gemv(16384, 4096, DType::kFp16);
+  EXPECT_EQ(r.kernel, g.memory_time(r.bytes));
+  const GpuModel no_ramp(h100());
+  EXPECT_EQ(r.kernel - no_ramp.gemv(16384, 4096, DType::kFp16).kernel, Time::ns(7480));
 }
 
 TEST(GpuOps, WaveQuantizationOneColumnMoreCostsAWholeWave) {
@@ -279,7 +305,10 @@ TEST(GpuOps, PresetPeaksMatchDatasheets) {
   EXPECT_THROW((void)a100.peak_flops(DType::kFp8), std::invalid_argument);
   // H200: the same GEMM as H100 (same die), decode attention faster by the bandwidth ratio.
   const GpuModel h100g(h100());
-  const GpuModel h200(load_gpu_preset(test::source_dir() + "/configs/gpu/h200_sxm.yaml"));
+  GpuSpec h200_spec = load_gpu_preset(test::source_dir() + "/configs/gpu/h200_sxm.yaml");
+  EXPECT_EQ(h200_spec.memory_ramp, h100_preset().memory_ramp);  // inherited (same die)
+  h200_spec.memory_ramp = Time::zero();
+  const GpuModel h200(h200_spec);
   EXPECT_EQ(h200.gemm({8192, 8192, 8192, DType::kBf16}).kernel,
             h100g.gemm({8192, 8192, 8192, DType::kBf16}).kernel);
   const DecodeAttentionShape a{64, 32, 8, 4096, 128, DType::kFp16};

@@ -77,10 +77,12 @@ const char* const kStaticBatch = R"(  requests: {count: 4, prompt_tokens: 128, o
 // Llama-2-7B, static batch 4: a decode step's kernels read every layer's weights and the LM head
 // once from HBM, i.e. total weights less the (untied) token embedding table:
 //   13,476,831,232 - 32000 x 4096 x 2 = 13,214,687,232 B
-// at the H100 preset's effective HBM bandwidth 3.35 TB/s x hbm_efficiency 0.9 = 3.015 TB/s:
-//   4.383 ms. On top: 161 kernel launches x 1.3 us (CUDA graph) = 0.209 ms, and 32 decode
-// attention kernels over ~140 tokens (0.3 MB of KV: ~4 us each in the H100 operator model, mostly
-// fixed cost): the step is the weight time + launches + < 0.15 ms, i.e. within 8% of the weights.
+// at the H100 preset's effective HBM bandwidth 3.35 TB/s x hbm_efficiency 0.917 = 3.072 TB/s:
+//   4.302 ms. On top: 161 kernel launches x 1.3 us (CUDA graph) = 0.209 ms; the memory ramp
+// (7.48 us, calibrated on the measured H100) that every operator pays at most once and every
+// weight GEMM (>= 32 of them, one per layer at least, each streaming > 7.48 us) pays in full;
+// and 32 decode attention kernels over ~140 tokens (0.3 MB of KV: a few us each, mostly fixed
+// cost, < 0.15 ms).
 TEST(ServingCli, GpuOnlyDecodeStepIsWeightBytesOverEffectiveHbmBandwidth) {
   TempDir dir;
   const ServingRun r = run_serving(dir, "static", experiment(kStaticBatch));
@@ -90,12 +92,13 @@ TEST(ServingCli, GpuOnlyDecodeStepIsWeightBytesOverEffectiveHbmBandwidth) {
   const auto prefill = read_column<std::uint64_t>(r.results, "/serving/steps/prefill_entries");
   ASSERT_EQ(start.size(), 16U);  // 1 prefill step + 15 decode steps
   EXPECT_EQ(prefill[0], 4U);
-  const double weight_time_ps = 13214687232.0 / (3.35e12 * 0.9) * 1e12;
+  const double weight_time_ps = 13214687232.0 / (3.35e12 * 0.917) * 1e12;
+  const double launches_ps = 161 * 1.3e6, ramp_ps = 7.48e6;
   for (std::size_t i = 1; i < start.size(); ++i) {
     EXPECT_EQ(prefill[i], 0U);
     const auto d = static_cast<double>(end[i] - start[i]);
-    EXPECT_GT(d, weight_time_ps + 161 * 1.3e6) << "step " << i;
-    EXPECT_LT(d, weight_time_ps * 1.08) << "step " << i;
+    EXPECT_GT(d, weight_time_ps + launches_ps + 32 * ramp_ps) << "step " << i;
+    EXPECT_LT(d, weight_time_ps + launches_ps + 161 * ramp_ps + 0.15e9) << "step " << i;
   }
   // Decode steps are weight-streaming: the breakdown says so.
   EXPECT_GT(static_cast<double>(i64(r.summary, "weight_io_ps")),

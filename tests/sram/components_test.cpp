@@ -59,10 +59,10 @@ TEST(SectoredCacheComponent, H100PresetHasNearAndFarLatencies) {
   // Line 0 is in partition 0: near for sm0 (id 0), far for sm1 (id 1).
   (void)l2.serve(txn(TxnKind::kRead, 0, 128, 0), {Time::zero(), Time::zero()});
   const Time t = Time::us(10);
-  // 128 B through a 2.70 TB/s partition port: 47.41 ps -> 48 ps; then the hit latency (the
-  // preset's values, calibrated on the measured H100): 284 clk at 1.98 GHz = 143434.3 ps ->
-  // 143434; 290 clk = 146464.6 ps -> 146465.
-  EXPECT_EQ(l2.serve(txn(TxnKind::kRead, 0, 128, 0), {t, t}).last, t + Time::ps(48 + 143'434));
+  // 128 B through a 2.67 TB/s partition port: 47.94 ps -> 48 ps; then the hit latency (the
+  // preset's values, calibrated on the measured H100): 285 clk at 1.98 GHz = 143939.4 ps ->
+  // 143939; 290 clk = 146464.6 ps -> 146465.
+  EXPECT_EQ(l2.serve(txn(TxnKind::kRead, 0, 128, 0), {t, t}).last, t + Time::ps(48 + 143'939));
   EXPECT_EQ(l2.serve(txn(TxnKind::kRead, 0, 128, 1), {t, t}).last,
             t + Time::ps(48 + 48 + 146'465));  // queued behind the first on the same port
   l2.finalize(t);

@@ -117,17 +117,19 @@ TEST(ValidateCli, UnknownDeviceIsExitStatus2WithTheKnownOnes) {
 }
 
 TEST(ValidateCli, CalibrationDriftIsExitStatus4NamingThePoints) {
-  // The committed H100 measurements: every calibration point within 12% of the presets, the two
-  // pageable staging copies about 10% off (one staging rate for both directions).
+  // The committed H100 measurements: every calibration point within 5% of the presets, except
+  // the pageable staging copies (about 24% off, within half their 74-110% sample spread).
   const std::string h100 = source_dir() + "/tests/golden/h100/measurements.jsonl";
-  const auto ok = validate(shell_quote(h100) + " --summary-only --max-calibration-error 0.12");
+  const auto ok = validate(shell_quote(h100) + " --summary-only --max-calibration-error 0.05");
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
-  const auto drift = validate(shell_quote(h100) + " --summary-only --max-calibration-error 0.05");
+  // At 3%, the pinned D2H copy (-4.2%, spread 0.7%) is named; the GEMM (0.0%) is not.
+  const auto drift = validate(shell_quote(h100) + " --summary-only --max-calibration-error 0.03");
   EXPECT_EQ(drift.exit_code, 4);
-  EXPECT_NE(drift.err.find("calibration point copy/h2d/pageable/256MiB is -9.9% off"),
+  EXPECT_NE(drift.err.find("calibration point copy/d2h/pinned/256MiB is -4.2% off (bound 3.0%)"),
             std::string::npos)
       << drift.err;
   EXPECT_EQ(drift.err.find("gemm/8192x8192x8192"), std::string::npos) << drift.err;
+  EXPECT_EQ(drift.err.find("pageable"), std::string::npos) << drift.err;
 }
 
 TEST(ValidateCli, UsageErrorsAreExitStatus2) {
