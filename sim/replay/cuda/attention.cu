@@ -33,15 +33,6 @@ struct Args {
   std::size_t q_stride;  // elements between consecutive sequences' queries
 };
 
-// Row t of a physical page (paged layout).
-__device__ const int4* page_row(const Args& a, const __half* base, int page, int head, int t) {
-  const std::size_t hd = a.s.head_dim;
-  return reinterpret_cast<const int4*>(
-      base + ((static_cast<std::size_t>(page) * a.s.kv_heads + head) * a.s.page_tokens +
-              t % a.s.page_tokens) *
-                 hd);
-}
-
 __device__ const int4* row(const Args& a, const __half* base, int seq, int head, int t) {
   const std::size_t hd = a.s.head_dim;
   if (!a.s.paged) {
@@ -70,12 +61,11 @@ __device__ float weight(float m_part, float m) {
 // memory) at the end. Measured on H100 (GQA 32/8, batch 64, context 4096, contiguous): 423 us;
 // with fp32 q.k products 523 us (160 instead of 125 registers for GROUP 4: one CTA per SM
 // less), 8 rows in flight per lane group 637 us, 2 rows 484 us, and loading the next
-// iteration's rows before using this one's 590 us. Paged (16 tokens per page), one block-table
-// read per token: 620 us; per warp step (below): see docs/validation.md.
+// iteration's rows before using this one's 590 us.
 template <int GROUP, int L>
 __global__ void __launch_bounds__(kThreads) attention_partial(Args a) {
   constexpr int kRowsPerWarp = 32 / L;
-  constexpr int kWarpTokens = kRowsPerWarp * kUnroll;  // consecutive tokens a warp takes per step
+  constexpr int kStep = kWarps * kRowsPerWarp;  // tokens between a lane group's unrolled rows
   constexpr int kHd = L * 8;
   __shared__ float sm_acc[kWarps][GROUP][kHd];
   __shared__ float sm_m[kWarps][GROUP], sm_l[kWarps][GROUP];
@@ -104,28 +94,17 @@ __global__ void __launch_bounds__(kThreads) attention_partial(Args a) {
     l[g] = 0.f;
   }
 
-  // Each step a warp takes kWarpTokens consecutive tokens (8 for head_dim 128), starting at a
-  // multiple of kWarpTokens (split chunks are whole CTA iterations); when pages hold a multiple
-  // of that, the warp's tokens share one page, whose block-table entry is read once per step
-  // instead of once per token. The loop bound is the same for the whole warp (the shuffles
-  // below need every lane).
-  const bool one_page = a.s.paged && a.s.page_tokens % kWarpTokens == 0;
-  for (int it = t0; it < t1; it += kWarps * kWarpTokens) {
-    const int wbase = it + warp * kWarpTokens;
-    int page = 0;
-    if (one_page && wbase < t1) {
-      page = a.block_table[static_cast<std::size_t>(b) * a.s.pages_per_seq() +
-                           wbase / a.s.page_tokens];
-    }
+  // The loop bound is the same for the whole warp (the shuffles below need every lane).
+  for (int base = t0 + warp * kRowsPerWarp; base < t1; base += kStep * kUnroll) {
     int4 kr[kUnroll], vr[kUnroll];
     bool valid[kUnroll];
 #pragma unroll
     for (int j = 0; j < kUnroll; ++j) {
-      const int t = wbase + j * kRowsPerWarp + slot;
+      const int t = base + slot + j * kStep;
       valid[j] = t < t1;
       if (valid[j]) {
-        kr[j] = __ldg((one_page ? page_row(a, a.k, page, h, t) : row(a, a.k, b, h, t)) + col);
-        vr[j] = __ldg((one_page ? page_row(a, a.v, page, h, t) : row(a, a.v, b, h, t)) + col);
+        kr[j] = __ldg(row(a, a.k, b, h, t) + col);
+        vr[j] = __ldg(row(a, a.v, b, h, t) + col);
       } else {
         kr[j] = make_int4(0, 0, 0, 0);
         vr[j] = make_int4(0, 0, 0, 0);
