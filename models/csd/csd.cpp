@@ -42,6 +42,11 @@ config::SchemaPtr engine_schema() {
       .default_to("256 KiB");
   s->add("command_latency", Type::kTime, "Engine command decode before the first flash read.")
       .default_to("0 ns");
+  s->add("attend_sample_groups", Type::kUInt,
+         "Dense decode attention over more (sequence, KV head) groups than this times this many "
+         "and extrapolates the rest at the sample's steady rate (0 = time every group; at least "
+         "4 otherwise; SparF is never sampled). For long serving runs; docs/models/csd.md.")
+      .default_to("0");
   s->add("source", Type::kString, "Where the numbers come from.").default_to("assumed");
   return s;
 }
@@ -59,7 +64,48 @@ EngineParams engine_from_config(const config::Node& n) {
     throw config::ConfigError(n.origin(), "csd.engine: rates and chunk must be > 0");
   }
   p.command_latency = n.get_time("command_latency");
+  p.attend_sample_groups = n.get_uint("attend_sample_groups");
+  if (p.attend_sample_groups != 0 && p.attend_sample_groups < 4) {
+    throw config::ConfigError(n.at("attend_sample_groups").origin(),
+                              "csd.engine.attend_sample_groups: 0 or at least 4");
+  }
   return p;
+}
+
+void EngineModel::extrapolate(EngineTiming& t, std::uint64_t groups, std::uint64_t timed,
+                              Time end_half, Time flash_half) {
+  const std::uint64_t rest = groups - timed;
+  const std::uint64_t span = timed - timed / 2;  // groups between the two marks
+  const auto ahead = [&](Time from, Time to) {
+    return Time::ps(static_cast<std::int64_t>(static_cast<double>((to - from).ps()) *
+                                              static_cast<double>(rest) /
+                                              static_cast<double>(span)));
+  };
+  const auto scaled = [&](Time busy) {
+    return Time::ps(static_cast<std::int64_t>(
+        static_cast<double>(busy.ps()) * static_cast<double>(groups) / static_cast<double>(timed)));
+  };
+  // Book the units' extrapolated work after the sample, so later operations queue behind it.
+  const auto book = [&](flash::IntervalTimeline& unit, Time& busy) {
+    const Time total = scaled(busy);
+    const Time extra = total - busy;
+    if (extra > Time::zero()) (void)unit.reserve(t.end, extra);
+    busy = total;
+  };
+  const Time step_end = ahead(end_half, t.end);
+  const Time step_flash = ahead(flash_half, t.flash_done);
+  book(gemv_, t.gemv_busy);
+  book(dram_, t.dram_busy);
+  book(softmax_, t.softmax_busy);
+  book(topk_, t.topk_busy);
+  t.filter_busy = scaled(t.filter_busy);
+  t.flash_bytes =
+      Bytes(static_cast<std::uint64_t>(static_cast<double>(t.flash_bytes.count()) *
+                                       static_cast<double>(groups) / static_cast<double>(timed)));
+  t.flash_busy += step_flash;
+  t.flash_done += step_flash;
+  t.gemv_done += step_end;
+  t.end += step_end;
 }
 
 void EngineModel::forget(Time now) {
@@ -175,7 +221,19 @@ EngineTiming EngineModel::attend(const AttendOp& op, Time start, Time now) {
     t.gemv_busy += d;
     return gemv_.reserve(ready, d) + d;
   };
-  for (std::uint64_t g = 0; g < groups; ++g) {
+  const std::uint64_t sample = p_.attend_sample_groups;
+  // Dense only: every dense group issues its reads at `issue`, so the array stays saturated and
+  // the sample's rate is the steady one; SparF's reads wait for each group's selection, and a
+  // sample's idle gaps (which later groups' copy reads fill in a full run) would be extrapolated.
+  const bool sampled = sample != 0 && groups > sample && !sparse;
+  const std::uint64_t timed = sampled ? sample : groups;
+  Time end_half;
+  Time flash_half;
+  for (std::uint64_t g = 0; g < timed; ++g) {
+    if (sampled && g == timed / 2) {
+      end_half = t.end;
+      flash_half = t.flash_done;
+    }
     const std::uint64_t k_addr = op.address + g * 2 * side;
     const std::uint64_t v_addr = k_addr + side;
     Time k_ready;
@@ -219,6 +277,7 @@ EngineTiming EngineModel::attend(const AttendOp& op, Time start, Time now) {
   t.end = max(t.end, issue);
   t.flash_busy = groups == 0 ? Time::zero() : t.flash_done - first_flash;
   t.filter_busy = filter_busy() - filter0;
+  if (sampled) extrapolate(t, groups, timed, end_half, flash_half);
   return t;
 }
 

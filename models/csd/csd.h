@@ -32,6 +32,15 @@
 // filter, which keeps the selected f of the tokens for q.K, softmax and p.V.
 // Engine time = max(flash read over the touched pages, staging, GEMV, softmax) + fill/drain,
 // from the unit timelines; EngineTiming reports each unit's busy time (the breakdown).
+// Sampling (engine key attend_sample_groups = S > 0, for long serving runs): for dense attention
+// with more than S groups (SparF is always timed group by group), the first S are timed as above,
+// group by group; the remaining ones are extrapolated at the rate the second half of the sample ran
+// at (end and last flash byte advance by the same per-group step; every busy time and the flash
+// bytes scale by groups / S), and the extrapolated busy time of the GEMV, DRAM, softmax and top-k
+// units is booked on their timelines after the sample. The flash array and the per-channel filters
+// are not booked for the extrapolated groups (an operation overlapping them on the same drive would
+// find the dies free). Groups are identical in shape, so the steady state is reached within a few
+// groups (tests/csd/attention_test.cpp compares sampled and full timing).
 //
 // Compute transactions (TxnKind::kCompute) by txn.op.kind (kernel/transaction.h OpShape):
 //  - kDecodeAttention: attend() with op.batch, q_heads, kv_heads (0: = q_heads), head_dim,
@@ -62,6 +71,7 @@ struct EngineParams {
   Bandwidth dram_bandwidth;
   Bytes chunk = Bytes::KiB(256);
   Time command_latency;
+  std::uint64_t attend_sample_groups = 0;  // 0: time every group of attend()
 };
 
 struct EngineOp {
@@ -120,6 +130,9 @@ class EngineModel {
  private:
   void forget(Time now);
   Time stage(Time ready, Bytes n, EngineTiming& t);
+  // attend() sampling: extends `t` from the first `timed` of `groups` groups (header comment).
+  void extrapolate(EngineTiming& t, std::uint64_t groups, std::uint64_t timed, Time end_half,
+                   Time flash_half);
   flash::FlashBackend& array_;
   EngineParams p_;
   flash::IntervalTimeline dram_, gemv_, softmax_, topk_;
