@@ -19,7 +19,7 @@ Link::Link(std::string name, ComponentId a, ComponentId b, const std::string& a_
       b_(b),
       protocol_(std::move(protocol)),
       payload_only_(dynamic_cast<const SimpleProtocol*>(protocol_.get()) != nullptr),
-      raw_(protocol_->raw_bandwidth()),
+      raw_{protocol_->direction_bandwidth(0), protocol_->direction_bandwidth(1)},
       latency_(latency) {
   const std::array<std::string, 2> tags = {fmt::format("{}_to_{}", a_name, b_name),
                                            fmt::format("{}_to_{}", b_name, a_name)};
@@ -50,7 +50,8 @@ DataWindow Link::carry(int dir, Flow flow, Bytes payload, DataWindow in, Time no
   if (wire.count() == 0) return {in.first + latency_, in.last + latency_};
   Direction& d = dirs_[static_cast<std::size_t>(dir)];
   if (now > Time::zero()) d.tl.forget_before(now);
-  const auto [start, busy_end] = d.tl.reserve(in.first, raw_.transfer_time(wire), in.last);
+  const auto [start, busy_end] =
+      d.tl.reserve(in.first, raw_[static_cast<std::size_t>(dir)].transfer_time(wire), in.last);
   if (data) {
     d.bytes->add(payload.count());
     d.transfers->add();

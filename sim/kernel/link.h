@@ -1,5 +1,6 @@
 // A point-to-point, full-duplex link between two components: per-direction timeline at the
-// protocol's raw rate, fixed latency per traversal, cut-through forwarding.
+// protocol's raw rate of that direction (LinkProtocol::direction_bandwidth), fixed latency per
+// traversal, cut-through forwarding.
 //
 // Timing of carry() for a transfer of `payload` bytes of kind `flow` over one direction, given the
 // data window [head, tail] at the link's input (tail > head when data streams in from upstream):
@@ -49,6 +50,7 @@ class Link {
   [[nodiscard]] ComponentId a() const { return a_; }
   [[nodiscard]] ComponentId b() const { return b_; }
   [[nodiscard]] Bandwidth bandwidth() const { return protocol_->raw_bandwidth(); }
+  [[nodiscard]] Bandwidth bandwidth(int dir) const { return raw_[static_cast<std::size_t>(dir)]; }
   [[nodiscard]] Time latency() const { return latency_; }
   [[nodiscard]] const GapTimeline& direction(int dir) const {
     return dirs_[static_cast<std::size_t>(dir)].tl;
@@ -71,8 +73,8 @@ class Link {
   ComponentId a_;
   ComponentId b_;
   std::unique_ptr<LinkProtocol> protocol_;
-  bool payload_only_;  // a SimpleProtocol: skip the virtual call on the hot path
-  Bandwidth raw_;
+  bool payload_only_;             // a SimpleProtocol: skip the virtual call on the hot path
+  std::array<Bandwidth, 2> raw_;  // per direction
   Time latency_;
   std::array<Direction, 2> dirs_;
 };

@@ -10,6 +10,10 @@ namespace tiersim::kernel {
 using config::Type;
 
 std::string SimpleProtocol::describe() const {
+  if (rev_.bytes_per_second() > 0.0 && rev_.bytes_per_second() != bw_.bytes_per_second()) {
+    return fmt::format("simple link: {:.3f} GB/s forward, {:.3f} GB/s reverse, payload only",
+                       bw_.as_GBps(), rev_.as_GBps());
+  }
   return fmt::format("simple link: {:.3f} GB/s per direction, payload only", bw_.as_GBps());
 }
 

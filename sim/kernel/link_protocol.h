@@ -35,6 +35,12 @@ class LinkProtocol {
   virtual ~LinkProtocol() = default;
   [[nodiscard]] virtual Bytes wire_bytes(Flow flow, Bytes payload) const = 0;
   [[nodiscard]] virtual Bandwidth raw_bandwidth() const = 0;
+  // Rate of one direction (0: from the first endpoint of `between` to the second, 1: back);
+  // the same both ways unless a protocol says otherwise.
+  [[nodiscard]] virtual Bandwidth direction_bandwidth(int dir) const {
+    (void)dir;
+    return raw_bandwidth();
+  }
   [[nodiscard]] virtual std::string describe() const = 0;
 
   // Achieved payload bandwidth of a long stream of `flow` in chunks of `payload` bytes.
@@ -47,18 +53,23 @@ class LinkProtocol {
 };
 
 // A plain link: every payload byte on the wire, nothing else; control messages are free.
-// Registered as link type `simple` (models/basic/simple_link.cpp).
+// Registered as link type `simple` (models/basic/simple_link.cpp). `reverse` (> 0) is the rate
+// of direction 1 (second endpoint to first) when it differs from `bw`.
 class SimpleProtocol : public LinkProtocol {
  public:
-  explicit SimpleProtocol(Bandwidth bw) : bw_(bw) {}
+  explicit SimpleProtocol(Bandwidth bw, Bandwidth reverse = Bandwidth()) : bw_(bw), rev_(reverse) {}
   [[nodiscard]] Bytes wire_bytes(Flow flow, Bytes payload) const override {
     return (flow == Flow::kWriteData || flow == Flow::kReadData) ? payload : Bytes(0);
   }
   [[nodiscard]] Bandwidth raw_bandwidth() const override { return bw_; }
+  [[nodiscard]] Bandwidth direction_bandwidth(int dir) const override {
+    return dir == 1 && rev_.bytes_per_second() > 0.0 ? rev_ : bw_;
+  }
   [[nodiscard]] std::string describe() const override;
 
  private:
   Bandwidth bw_;
+  Bandwidth rev_;
 };
 
 struct LinkContext {

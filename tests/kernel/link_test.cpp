@@ -148,6 +148,25 @@ TEST_F(LinkTest, CutThroughEarlyTailIsBandwidthBound) {
   EXPECT_EQ(link.direction(1).busy_time().ps(), 900000);
 }
 
+TEST(LinkDirections, ReverseBandwidthTimesTheSecondDirectionOnly) {
+  // A simple link of 3 GB/s from a to b and 1 GB/s back (SimpleProtocol's reverse rate):
+  // 1000 B take 333334 ps a -> b and 1000000 ps b -> a.
+  stats::StatGroup g{"ab", Time::us(1)};
+  Link asym{
+      "ab",         0,   1,
+      "a",          "b", std::make_unique<SimpleProtocol>(Bandwidth::GBps(3), Bandwidth::GBps(1)),
+      Time::ns(10), g};
+  const DataWindow fwd = asym.carry(0, Bytes(1000), {Time::zero(), Time::zero()});
+  const DataWindow back = asym.carry(1, Bytes(1000), {Time::zero(), Time::zero()});
+  EXPECT_EQ(fwd.last.ps(), kXfer1000 + kLat);
+  EXPECT_EQ(back.last.ps(), 1000000 + kLat);
+  EXPECT_DOUBLE_EQ(asym.bandwidth(0).as_GBps(), 3.0);
+  EXPECT_DOUBLE_EQ(asym.bandwidth(1).as_GBps(), 1.0);
+  // Without a reverse rate both directions run at the forward one.
+  const SimpleProtocol sym(Bandwidth::GBps(3));
+  EXPECT_DOUBLE_EQ(sym.direction_bandwidth(1).as_GBps(), 3.0);
+}
+
 TEST_F(LinkTest, AccessorsReportConstructionParameters) {
   EXPECT_EQ(link.name(), "ab");
   EXPECT_EQ(link.a(), 0);
