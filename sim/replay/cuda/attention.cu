@@ -333,15 +333,13 @@ double check_decode_attention(int sms, std::string* log) {
     const char* name;
   };
   const auto shape = [](int b, int qh, int kvh, int ctx, int hd, bool paged) {
-    AttentionShape s;
-    s.batch = b;
-    s.q_heads = qh;
-    s.kv_heads = kvh;
-    s.context = ctx;
-    s.head_dim = hd;
-    s.paged = paged;
-    s.page_tokens = 16;
-    return s;
+    return AttentionShape{.batch = b,
+                          .q_heads = qh,
+                          .kv_heads = kvh,
+                          .context = ctx,
+                          .head_dim = hd,
+                          .paged = paged,
+                          .page_tokens = 16};
   };
   const std::vector<Case> cases = {
       {shape(2, 32, 8, 1000, 128, false), "gqa32x8 contig b2 ctx1000"},
@@ -436,14 +434,14 @@ double check_decode_attention(int sms, std::string* log) {
 }
 
 Timing measure_decode_attention(Gpu& g, const validate::Point& p) {
-  AttentionShape s;
-  s.batch = static_cast<int>(p.get("batch"));
-  s.q_heads = static_cast<int>(p.get("q_heads"));
-  s.kv_heads = static_cast<int>(p.get("kv_heads"));
-  s.context = static_cast<int>(p.get("context"));
-  s.head_dim = static_cast<int>(p.get("head_dim"));
-  s.paged = p.get("paged") == 1;
-  s.page_tokens = static_cast<int>(p.get("page_tokens"));
+  const auto param = [&](const char* key) { return static_cast<int>(p.get(key)); };
+  const AttentionShape s{.batch = param("batch"),
+                         .q_heads = param("q_heads"),
+                         .kv_heads = param("kv_heads"),
+                         .context = param("context"),
+                         .head_dim = param("head_dim"),
+                         .paged = p.get("paged") == 1,
+                         .page_tokens = param("page_tokens")};
   const std::size_t row_bytes = static_cast<std::size_t>(s.head_dim) * sizeof(__half);
   const std::size_t tokens =
       s.paged ? static_cast<std::size_t>(s.batch) * s.pages_per_seq() * s.page_tokens

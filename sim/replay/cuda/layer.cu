@@ -112,13 +112,9 @@ Timing measure_layer(Gpu& g, const validate::Point& p) {
   __half* w_d = half_buf(keep, static_cast<std::size_t>(ff) * h);
   __half* kc = half_buf(keep, B * kv * ctx * hd);
   __half* vc = half_buf(keep, B * kv * ctx * hd);
-  AttentionShape as;
-  as.batch = b;
-  as.q_heads = q;
-  as.kv_heads = kv;
-  as.context = ctx;
-  as.head_dim = hd;
-  const DecodeAttention attn(as, g.sms());
+  const DecodeAttention attn(
+      AttentionShape{.batch = b, .q_heads = q, .kv_heads = kv, .context = ctx, .head_dim = hd},
+      g.sms());
   const cudaStream_t s = g.stream();
   const int sms = g.sms();
   const std::vector<validate::LayerStep> steps = validate::layer_steps(p);
