@@ -119,6 +119,12 @@ config::SchemaPtr LlmInAFlashPolicy::schema() {
       .default_to("1024");
   s->add("predictor_last_layers", Type::kUInt, "Layers using predictor_rank_last (paper: 4).")
       .default_to("4");
+  s->add("op_overhead", Type::kTime,
+         "Host framework time per compute operator, paid before each kernel the policy issues "
+         "(e.g. PyTorch eager dispatch of the operator and of the small elementwise operators "
+         "the model folds into it: norms, bias adds, reshapes, residuals). Calibrate per "
+         "machine and software stack; 0 models hardware time only.")
+      .default_to("0 ns");
   s->add("ffn_compute", Type::kString,
          "Sparse FFN compute over the cached neurons (the paper's preallocated matrix) or only "
          "the active ones.")
@@ -147,6 +153,7 @@ LlmInAFlashPolicy::LlmInAFlashPolicy(const PolicyContext& ctx)
       rank_last_(static_cast<std::uint32_t>(ctx.config.get_uint("predictor_rank_last"))),
       last_layers_(static_cast<std::uint32_t>(ctx.config.get_uint("predictor_last_layers"))),
       ffn_cached_(ctx.config.get_string("ffn_compute") == "cached"),
+      op_overhead_(ctx.config.get_time("op_overhead")),
       seed_(ctx.seed),
       io_(static_cast<std::uint32_t>(ctx.config.get_uint("io_threads"))),
       decode_steps_(ctx.stats.counter("decode_steps", "Decode steps run")),
@@ -272,7 +279,7 @@ Bytes LlmInAFlashPolicy::layer_flash_bytes(std::uint32_t layer) const {
 
 void LlmInAFlashPolicy::compute(const ComputeWork& w, Clock& c) {
   if (w.op.kind == OpKind::kGeneric && w.flops == 0 && w.bytes.count() == 0) return;
-  const Time done = exec_.compute(compute_, w.op, w.flops, w.bytes, c.now);
+  const Time done = exec_.compute(compute_, w.op, w.flops, w.bytes, c.now + op_overhead_);
   c.compute += done - c.now;
   c.now = done;
 }
@@ -357,7 +364,7 @@ void LlmInAFlashPolicy::sparse_layer(std::uint32_t layer, Clock& c) {
       op.kind = OpKind::kElementwise;
       op.elem_bytes = static_cast<std::uint8_t>(eb);
       op.elements = del.count() / eb;
-      t = exec_.compute(compute_, op, 0, Bytes(2 * del.count()), t);
+      t = exec_.compute(compute_, op, 0, Bytes(2 * del.count()), t + op_overhead_);
     }
   }
   c.mem += t - m0;

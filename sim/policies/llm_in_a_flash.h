@@ -107,6 +107,7 @@ class LlmInAFlashPolicy final : public Policy {
   std::uint32_t window_;
   std::uint32_t rank_, rank_last_, last_layers_;
   bool ffn_cached_;
+  Time op_overhead_;  // host framework time before each compute operator
   double p_pred_ = 0;
   workload::ActivationParams act_params_;
   std::uint64_t seed_;

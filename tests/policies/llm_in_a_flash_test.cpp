@@ -298,6 +298,32 @@ TEST(LlmInAFlash, GpuBackendCopiesNewRowsToDeviceMemoryAndDeletesOnTheGpu) {
   EXPECT_EQ(deletes, rig.counter("neurons_deleted") * 2 * kRow);
 }
 
+// op_overhead is paid once before every compute operator: a decode token's compute and memory
+// management times grow by exactly (kernels issued) x op_overhead, the rest unchanged.
+TEST(LlmInAFlash, OpOverheadAddsOncePerComputeOperator) {
+  const std::string base = "variant: bundle\nbackend: gpu\ncompute: gpu\nissuer: cpu\n";
+  Rig plain(base);
+  Rig slow(base + "op_overhead: 7 us\n");
+  for (Rig* r : {&plain, &slow}) {
+    (void)r->policy->place({1, 8, 4});
+    (void)r->generate(0);
+    r->exec.clear_calls();
+  }
+  const StepResult a = plain.run(decode_step(1, 8), Time::us(1000000));
+  const StepResult b = slow.run(decode_step(1, 8), Time::us(1000000));
+  std::int64_t kernels = 0, deletes = 0;
+  for (const auto& c : slow.exec.calls()) {
+    if (c.kind != TxnKind::kCompute) continue;
+    ++kernels;
+    if (c.op.kind == OpKind::kElementwise) ++deletes;
+  }
+  // Per layer: qkv, attention, out_proj, two predictor and two FFN GEMVs; then the LM head.
+  EXPECT_EQ(kernels - deletes, 7 * static_cast<std::int64_t>(plain.model.layers) + 1);
+  EXPECT_EQ(b.breakdown.compute - a.breakdown.compute, Time::us(7) * (kernels - deletes));
+  EXPECT_EQ(b.breakdown.other - a.breakdown.other, Time::us(7) * deletes);
+  EXPECT_EQ(b.breakdown.weight_io, a.breakdown.weight_io);
+}
+
 TEST(LlmInAFlash, BatchAboveOneIsAConfigErrorAndTooLittleMemoryIsOutOfMemory) {
   Rig rig("variant: bundle\n");
   EXPECT_THROW((void)rig.policy->place({2, 8, 4}), config::ConfigError);
