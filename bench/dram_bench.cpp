@@ -86,7 +86,7 @@ int sc_main(int argc, char* argv[]) {
              "fast us", "time err", "det GB/s", "fast GB/s", "bw err", "speed ratio");
   const AddressMapping hmap(hbm_ref);
   for (Pattern p : {Pattern::kSequential, Pattern::kStrided, Pattern::kRandom, Pattern::kMixed,
-                    Pattern::kRowConflict, Pattern::kBursty}) {
+                    Pattern::kRowConflict, Pattern::kBursty, Pattern::kRowPingPong}) {
     const auto trace = make_trace(hbm_ref, hmap, p, 20000 * scale, Bytes::KiB(4), Time::ns(5));
     const TraceRun d = run_trace(hbm_ref, hmap, trace, true);
     const TraceRun f = run_trace(hbm_ref, hmap, trace, false);

@@ -18,7 +18,7 @@
 
 namespace tiersim::models::dram::test {
 
-enum class Pattern { kSequential, kStrided, kRandom, kMixed, kRowConflict, kBursty };
+enum class Pattern { kSequential, kStrided, kRandom, kMixed, kRowConflict, kBursty, kRowPingPong };
 
 inline const char* pattern_name(Pattern p) {
   switch (p) {
@@ -32,6 +32,8 @@ inline const char* pattern_name(Pattern p) {
       return "mix_2r1w";
     case Pattern::kRowConflict:
       return "row_conflict";
+    case Pattern::kRowPingPong:
+      return "row_pingpong";
     default:
       return "bursty";
   }
@@ -62,7 +64,13 @@ inline std::vector<DramRequest> make_trace(const DramSpec& spec, const AddressMa
         r.write = p == Pattern::kMixed && i % 3 == 2;
         break;
       case Pattern::kRowConflict:
-        // Two rows of the same banks, alternating: every access conflicts with the previous.
+        // The same banks, a different row each request (64 rows in turn): every access conflicts
+        // with the previous one, and no queued request shares its row (no FR-FCFS batching).
+        r.address = ((i % 64) * row_place + (i / 64) * size.count() % (row_place / 4)) % footprint;
+        break;
+      case Pattern::kRowPingPong:
+        // Two rows of the same banks, alternating: every access conflicts with the previous, but
+        // the queue holds hits to both rows, which FR-FCFS serves in batches.
         r.address = ((i % 2) * row_place + (i / 2) * size.count() % (row_place / 4)) % footprint;
         break;
       case Pattern::kBursty:
