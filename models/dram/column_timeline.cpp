@@ -107,6 +107,11 @@ void ColumnTimeline::record_train(std::uint64_t unit, Command cmd, const DramAdd
   prune(b);
 }
 
+void ColumnTimeline::copy_bus(std::uint64_t src, std::uint64_t dst, std::uint32_t dst_channel) {
+  bus_[dst] = bus_[src];
+  for (Entry& e : bus_[dst].v) e.addr[Level::kChannel] = dst_channel;
+}
+
 void ColumnTimeline::prune(Bus& b) const {
   // Entries before `head` are out of reach; the vector is compacted once they are the majority.
   std::vector<Entry>& v = b.v;

@@ -40,6 +40,9 @@ class ColumnTimeline {
   // first = place(unit, cmd, first target, max(from, newest(unit) + 1)).
   void record_train(std::uint64_t unit, Command cmd, const DramAddress& a, Cycle first, Cycle last,
                     Cycle spacing);
+  // Makes bus `dst` a copy of bus `src`, its entries' targets moved to channel `dst_channel`
+  // (the rest of each address kept).
+  void copy_bus(std::uint64_t src, std::uint64_t dst, std::uint32_t dst_channel);
   // The latest recorded column on `unit` (a train: its last); kNone when none.
   [[nodiscard]] Cycle newest(std::uint64_t unit) const;
   static constexpr Cycle kNone = -1;

@@ -60,6 +60,60 @@ FastEngine::FastEngine(const DramSpec& spec, const AddressMapping& mapping)
   // Columns reach back as far as ACTs do, plus the ACT-to-column delay.
   columns_.set_horizon(act_window_ + std::max(spec.gap(Command::kACT, Command::kRD, kLevels),
                                               spec.gap(Command::kACT, Command::kWR, kLevels)));
+  lockstep_possible_ = spec.count(Level::kChannel) > 1 && !timing_.couples_channels();
+  lockstep_ = lockstep_possible_;
+  ch_pos_.assign(spec.count(Level::kChannel), 0);
+  ch0_runs_.reserve(256);
+}
+
+bool FastEngine::runs_symmetric() {
+  // Channel c's runs, in order, must be channel 0's with the channel index c.
+  ch0_runs_.clear();
+  for (std::size_t k = 0; k < runs_.size(); ++k) {
+    if (runs_[k].addr[Level::kChannel] == 0) ch0_runs_.push_back(k);
+  }
+  if (ch0_runs_.empty() || runs_.size() != ch0_runs_.size() * ch_pos_.size()) return false;
+  std::fill(ch_pos_.begin(), ch_pos_.end(), 0);
+  for (const Run& r : runs_) {
+    const std::uint32_t c = r.addr[Level::kChannel];
+    if (c == 0) continue;
+    const Run& m = runs_[ch0_runs_[ch_pos_[c]++]];
+    DramAddress a = r.addr;
+    a[Level::kChannel] = 0;
+    if (r.bursts != m.bursts || a.row != m.addr.row || a.at != m.addr.at) return false;
+  }
+  return true;
+}
+
+void FastEngine::leave_lockstep() {
+  lockstep_ = false;
+  const std::uint64_t channels = spec_.count(Level::kChannel);
+  const auto copy_range = [&](auto& v) {
+    const std::size_t per = v.size() / channels;
+    for (std::uint64_t c = 1; c < channels; ++c) {
+      std::copy_n(v.begin(), per, v.begin() + static_cast<std::ptrdiff_t>(c * per));
+    }
+  };
+  copy_range(banks_);
+  copy_range(scopes_);
+  copy_range(last_col_);
+  for (auto& per_level : act_history_) {
+    if (!per_level.empty()) copy_range(per_level);
+  }
+  for (std::uint64_t c = 1; c < channels; ++c) {
+    timing_.copy_channel(0, c);
+    read_queue_[c] = read_queue_[0];
+    write_queue_[c] = write_queue_[0];
+    admitted_[c] = admitted_[0];
+    batch_[c] = batch_[0];
+    read_act_end_[c] = read_act_end_[0];
+  }
+  const std::uint64_t buses = spec_.nodes(spec_.data_bus_level) / channels;
+  for (std::uint64_t c = 1; c < channels; ++c) {
+    for (std::uint64_t u = 0; u < buses; ++u) {
+      columns_.copy_bus(u, c * buses + u, static_cast<std::uint32_t>(c));
+    }
+  }
 }
 
 DramSpec FastEngine::timing_table(const DramSpec& spec, std::vector<ActRule>& out) {
@@ -169,7 +223,7 @@ void FastEngine::add_run(std::uint64_t unit, const DramAddress& a, std::uint64_t
       return;
     }
   }
-  runs_.push_back({unit, a, n});
+  runs_.push_back({unit, a, n, 0});
 }
 
 void FastEngine::split_small(std::uint64_t first, std::uint64_t n) {
@@ -188,7 +242,7 @@ std::uint64_t count_congruent(std::uint64_t lo, std::uint64_t hi, std::uint64_t 
 }
 }  // namespace
 
-void FastEngine::split_blocks(std::uint64_t first, std::uint64_t n) {
+void FastEngine::split_blocks(std::uint64_t first, std::uint64_t n, bool channel0_only) {
   // Inside one block (all digits below the lowest of Ro, Ba, Ra) the row and bank are fixed per
   // (channel, pseudo channel, bank group): count each combination's bursts in closed form.
   const auto& digits = mapping_.digits();
@@ -207,6 +261,11 @@ void FastEngine::split_blocks(std::uint64_t first, std::uint64_t n) {
   }
   AddressMapping::FieldMask fixed{};
   for (std::size_t k = 0; k < ne; ++k) fixed[static_cast<std::size_t>(enum_fields[k])] = true;
+  // Values enumerated per field: channel 0 only when the other channels mirror it (lockstep).
+  std::array<std::uint64_t, 3> limit = radix;
+  for (std::size_t k = 0; k < ne; ++k) {
+    if (channel0_only && enum_fields[k] == Field::kChannel) limit[k] = 1;
+  }
   // When the enumerated fields are the lowest digits, a combination is a residue modulo their
   // product: count it in O(1) instead of digit by digit.
   std::uint64_t period = 1;
@@ -247,11 +306,11 @@ void FastEngine::split_blocks(std::uint64_t first, std::uint64_t n) {
         a[Level::kBank] = digit(Field::kBank);
         a.row = digit(Field::kRow);
         mapping_.hash(a);
-        runs_.push_back({timing_.node(spec_.data_bus_level, a), a, count});
+        runs_.push_back({timing_.node(spec_.data_bus_level, a), a, count, blk});
       }
       bool done = true;  // advance the mixed counter, last field fastest
       for (std::size_t k = ne; k-- > 0;) {
-        if (++v[k] < radix[k]) {
+        if (++v[k] < limit[k]) {
           done = false;
           break;
         }
@@ -492,9 +551,12 @@ void FastEngine::schedule_group(std::size_t begin, std::size_t end, bool write, 
   const Cycle lat = write ? spec_.write_latency : spec_.read_latency;
   first_ = std::min(first_, data_first + lat);
   last_ = std::max(last_, data_last + lat + spec_.burst_cycles);
-  record_data(channel, spec_.cycles(data_first + lat),
-              spec_.cycles(data_last + lat + spec_.burst_cycles), total * spec_.burst_bytes.count(),
-              write);
+  const std::size_t channels = lockstep_ ? spec_.count(Level::kChannel) : channel + 1;
+  for (std::size_t c = lockstep_ ? 0 : channel; c < channels; ++c) {  // mirrors: the same data
+    record_data(c, spec_.cycles(data_first + lat),
+                spec_.cycles(data_last + lat + spec_.burst_cycles),
+                total * spec_.burst_bytes.count(), write);
+  }
 }
 
 std::pair<Cycle, Cycle> FastEngine::place_columns(std::uint64_t unit, Command col,
@@ -532,35 +594,72 @@ DramResult FastEngine::serve(const DramRequest& r) {
   const Cycle t0 =
       (r.arrival.ps() + spec_.tck.ps() - 1) / spec_.tck.ps() + spec_.controller.front_latency;
   runs_.clear();
-  if (n <= kSmallRequestBursts || first + n > mapping_.bursts()) {
+  // Whole stripes over the channels (the channel the lowest digit, the range aligned to the
+  // channel count) give every channel the same runs: in lockstep only channel 0's are built.
+  const std::uint64_t channels = spec_.count(Level::kChannel);
+  const auto& ch_digit = mapping_.digit_of(Field::kChannel);
+  const bool stripes = lockstep_ && n > kSmallRequestBursts && first + n <= mapping_.bursts() &&
+                       ch_digit.place == 1 && ch_digit.radix == channels && first % channels == 0 &&
+                       n % channels == 0;
+  if (stripes) {
+    split_blocks(first, n, true);
+  } else if (n <= kSmallRequestBursts || first + n > mapping_.bursts()) {
     split_small(first, n);
     // Group runs by unit, keeping first-appearance order otherwise.
     std::stable_sort(runs_.begin(), runs_.end(),
                      [](const Run& a, const Run& b) { return a.unit < b.unit; });
   } else {
-    split_blocks(first, n);
+    split_blocks(first, n, false);
+  }
+  if (!stripes) {  // channel 0 only (stripes): one segment per block, set by split_blocks
+    std::uint64_t seg = 0;
+    for (std::size_t k = 1; k < runs_.size(); ++k) {
+      if (runs_[k].addr[Level::kChannel] != runs_[k - 1].addr[Level::kChannel]) ++seg;
+      runs_[k].segment = seg;
+    }
+    if (!runs_.empty()) runs_[0].segment = 0;
+  }
+  if (lockstep_ && !stripes && !runs_symmetric()) leave_lockstep();
+  std::array<std::uint64_t, kCommands> before_cmds{};
+  std::array<std::uint64_t, 4> before{};
+  if (lockstep_) {
+    before_cmds = counters_.commands;
+    before = {counters_.row_hits, counters_.row_misses, counters_.row_conflicts,
+              counters_.refresh_cycles};
+    // Only channel 0's runs are timed; the others mirror them.
+    if (!stripes) std::erase_if(runs_, [](const Run& x) { return x.addr[Level::kChannel] != 0; });
   }
   first_ = kNever;
   last_ = 0;
   // Blocks emit runs unit by unit; consecutive runs of one unit form one interleaved group.
   std::size_t begin = 0;
-  std::size_t channel = spec_.count(Level::kChannel);
+  std::uint64_t segment = std::numeric_limits<std::uint64_t>::max();
   Cycle t_channel = t0;
   for (std::size_t k = 1; k <= runs_.size(); ++k) {
-    if (k == runs_.size() || runs_[k].unit != runs_[begin].unit) {
-      if (runs_[begin].addr[Level::kChannel] != channel) {
-        // A new channel: admit its bursts of this request (runs of one channel are adjacent).
-        channel = runs_[begin].addr[Level::kChannel];
+    if (k == runs_.size() || runs_[k].unit != runs_[begin].unit ||
+        runs_[k].segment != runs_[begin].segment) {
+      if (runs_[begin].segment != segment) {
+        // A new segment: admit the channel's bursts of it (its runs are adjacent).
+        segment = runs_[begin].segment;
         channel_bursts_ = 0;
-        for (std::size_t j = begin; j < runs_.size() && runs_[j].addr[Level::kChannel] == channel;
-             ++j) {
+        for (std::size_t j = begin; j < runs_.size() && runs_[j].segment == segment; ++j) {
           channel_bursts_ += runs_[j].bursts;
         }
-        t_channel = admit(channel, r.write, t0);
+        t_channel = admit(runs_[begin].addr[Level::kChannel], r.write, t0);
       }
       schedule_group(begin, k, r.write, t_channel);
       begin = k;
     }
+  }
+  if (lockstep_) {
+    const auto mirrors = spec_.count(Level::kChannel) - 1;
+    for (std::size_t c = 0; c < kCommands; ++c) {
+      counters_.commands[c] += (counters_.commands[c] - before_cmds[c]) * mirrors;
+    }
+    counters_.row_hits += (counters_.row_hits - before[0]) * mirrors;
+    counters_.row_misses += (counters_.row_misses - before[1]) * mirrors;
+    counters_.row_conflicts += (counters_.row_conflicts - before[2]) * mirrors;
+    counters_.refresh_cycles += (counters_.refresh_cycles - before[3]) * mirrors;
   }
   if (r.write) return {spec_.cycles(last_), spec_.cycles(last_)};
   return {spec_.cycles(first_), spec_.cycles(last_)};

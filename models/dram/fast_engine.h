@@ -32,8 +32,16 @@
 // and all banks of a stream switching rows together (FR-FCFS serves every queued hit first) does
 // not idle the bus as in `detailed` (row-conflict trace: fast ~7% faster).
 //
+// Lockstep (exact, a speed-up only): channels share no state, so channels that have received
+// the same runs (up to the channel index) at the same cycles are in the same state and time the
+// same runs identically. While every request so far has given every channel the same runs (any
+// request of whole stripes across the channels, e.g. 4 KiB-aligned on HBM3's default mapping),
+// only channel 0 is timed; its counters and bytes count for all. The first request that breaks
+// the symmetry copies channel 0's state to the others, which then run on their own.
+//
 // Contract: as Engine. State per bank (open row), per data bus and per channel; no allocation per
-// request once the scratch buffers and per-bus lists have grown to their working size.
+// request once the scratch buffers and per-bus lists have grown to their working size. Results
+// and counters are the same with and without lockstep (set_lockstep(false)).
 #pragma once
 
 #include <cstdint>
@@ -51,12 +59,18 @@ class FastEngine : public Engine {
  public:
   FastEngine(const DramSpec& spec, const AddressMapping& mapping);
   DramResult serve(const DramRequest& r) override;
+  // For tests and benchmarks: allow (default) or forbid lockstep timing. Call before serving.
+  void set_lockstep(bool on) { lockstep_ = on && lockstep_possible_; }
+  [[nodiscard]] bool lockstep() const { return lockstep_; }
 
  private:
   struct Run {
     std::uint64_t unit;  // node at the data-bus level
     DramAddress addr;
     std::uint64_t bursts;
+    // Admission segment: consecutive runs of one channel in the full run order (a request is
+    // admitted to a channel once per segment, as it spans blocks).
+    std::uint64_t segment = 0;
   };
   struct Bank {
     std::int64_t open_row = -1;
@@ -75,7 +89,7 @@ class FastEngine : public Engine {
   };
   void add_run(std::uint64_t unit, const DramAddress& a, std::uint64_t n);
   void split_small(std::uint64_t first, std::uint64_t n);
-  void split_blocks(std::uint64_t first, std::uint64_t n);
+  void split_blocks(std::uint64_t first, std::uint64_t n, bool channel0_only);
   void schedule_group(std::size_t begin, std::size_t end, bool write, Cycle t0);
   // Places n columns to one bank (the last an auto-precharge one when auto_pre) on the bus's
   // timeline from `from`; returns the first and last cycles.
@@ -137,6 +151,13 @@ class FastEngine : public Engine {
   std::uint64_t window_bursts_;  // FR-FCFS window per bank (bursts), from the read queue
   Cycle first_ = 0;
   Cycle last_ = 0;
+  // Lockstep: whether every channel still mirrors channel 0, and scratch for the check.
+  [[nodiscard]] bool runs_symmetric();
+  void leave_lockstep();
+  bool lockstep_possible_ = false;
+  bool lockstep_ = false;
+  std::vector<std::size_t> ch0_runs_;
+  std::vector<std::size_t> ch_pos_;
 };
 
 }  // namespace tiersim::models::dram

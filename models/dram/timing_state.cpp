@@ -72,4 +72,34 @@ void TimingState::issue(Command cmd, const DramAddress& a, Cycle at) {
   }
 }
 
+bool TimingState::couples_channels() const {
+  for (const auto& rules : rules_by_from_) {
+    for (const Rule& r : rules) {
+      if (r.sibling && r.level == Level::kChannel) return true;
+    }
+  }
+  return false;
+}
+
+void TimingState::copy_channel(std::uint64_t src, std::uint64_t dst) {
+  const std::uint64_t channels = spec_.count(Level::kChannel);
+  for (std::size_t l = 0; l < kLevels; ++l) {
+    const std::uint64_t per = next_[l].size() / channels;
+    std::copy_n(next_[l].begin() + static_cast<std::ptrdiff_t>(src * per), per,
+                next_[l].begin() + static_cast<std::ptrdiff_t>(dst * per));
+  }
+  for (const auto& rules : rules_by_from_) {
+    for (const Rule& r : rules) {
+      if (r.window <= 1) continue;
+      std::vector<std::uint32_t>& head = history_head_[r.history];
+      std::vector<Cycle>& ring = history_[r.history];
+      const std::uint64_t per = head.size() / channels;
+      std::copy_n(head.begin() + static_cast<std::ptrdiff_t>(src * per), per,
+                  head.begin() + static_cast<std::ptrdiff_t>(dst * per));
+      std::copy_n(ring.begin() + static_cast<std::ptrdiff_t>(src * per * r.window), per * r.window,
+                  ring.begin() + static_cast<std::ptrdiff_t>(dst * per * r.window));
+    }
+  }
+}
+
 }  // namespace tiersim::models::dram

@@ -29,6 +29,11 @@ class TimingState {
   // Flat index of a's node at level l (0 .. spec.nodes(l) - 1).
   [[nodiscard]] std::uint64_t node(Level l, const DramAddress& a) const;
   [[nodiscard]] const DramSpec& spec() const { return spec_; }
+  // Makes channel `dst`'s whole subtree (every level's next-legal cycles and window histories)
+  // a copy of channel `src`'s. Channels share no rule unless a sibling rule sits at the channel
+  // level (couples_channels()).
+  void copy_channel(std::uint64_t src, std::uint64_t dst);
+  [[nodiscard]] bool couples_channels() const;
 
  private:
   struct Rule {
