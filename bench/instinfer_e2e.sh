@@ -6,6 +6,8 @@
 # per (source, target, kind).
 # Usage: bench/instinfer_e2e.sh [build-dir]   (default: build)
 #        OUTPUT_TOKENS=N bench/instinfer_e2e.sh   (a shorter run: N output tokens, same shape)
+#        VARIANT=sparf BATCH=256 OUTPUT_TOKENS=3 bench/instinfer_e2e.sh   (InstA-SparF, batch 256:
+#        configs/experiments/instinfer_opt13b_sparf.yaml; SparF sampling, docs/models/csd.md)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-$root/build}/sim/cli/tiersim
@@ -13,15 +15,20 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 start=$(date +%s.%N)
 out_tokens=${OUTPUT_TOKENS:-1024}
-"$bin" run "$root/configs/experiments/instinfer_opt13b_dense.yaml" -q -o "$tmp/r.h5" \
-  --set "serving.requests.output_tokens=$out_tokens"
+variant=${VARIANT:-dense}
+batch=${BATCH:-64}
+"$bin" run "$root/configs/experiments/instinfer_opt13b_$variant.yaml" -q -o "$tmp/r.h5" \
+  --set "serving.requests.output_tokens=$out_tokens" --set "serving.scheduler.batch=$batch" \
+  --set "serving.requests.count=$batch" --set "serving.policy.plan_output_tokens=1024"
 end=$(date +%s.%N)
-/usr/bin/python3 - "$tmp/r.h5" "$start" "$end" <<'PY'
+/usr/bin/python3 - "$tmp/r.h5" "$start" "$end" "$variant" "$batch" <<'PY'
 import sys, h5py
 f = h5py.File(sys.argv[1], "r")
 s = f["summary"].attrs
 wall = float(sys.argv[3]) - float(sys.argv[2])
-print(f"InstInfer dense, OPT-13B, batch 64, 1024 prompt + {int(s['generated_tokens']) // 64} output tokens")
+variant, batch = sys.argv[4], int(sys.argv[5])
+print(f"InstInfer {variant}, OPT-13B, batch {batch}, 1024 prompt + "
+      f"{int(s['generated_tokens']) // batch} output tokens")
 print(f"  wall time           {wall:8.2f} s   (tiersim run, end to end)")
 print(f"  steps               {int(s['steps']):8d}")
 print(f"  simulated time      {int(s['sim_time_ps']) * 1e-12:8.1f} s")

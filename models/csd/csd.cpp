@@ -22,6 +22,21 @@ std::uint64_t tokens_per_page(const AttendOp& op, Bytes page) {
   return std::max<std::uint64_t>(
       1, page.count() / (std::uint64_t{op.head_dim} * std::max<std::uint32_t>(1, op.elem_bytes)));
 }
+// Least-squares slope of y over x (SparF sampling: per-group step of the running end).
+struct SlopeFit {
+  double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  void add(double x, double y) {
+    n += 1;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+  }
+  [[nodiscard]] double slope() const {
+    const double d = n * sxx - sx * sx;
+    return d > 0 ? (n * sxy - sx * sy) / d : 0.0;
+  }
+};
 }  // namespace
 
 Bytes AttendOp::region(Bytes page) const {
@@ -45,7 +60,12 @@ config::SchemaPtr engine_schema() {
   s->add("attend_sample_groups", Type::kUInt,
          "Dense decode attention over more (sequence, KV head) groups than this times this many "
          "and extrapolates the rest at the sample's steady rate (0 = time every group; at least "
-         "4 otherwise; SparF is never sampled). For long serving runs; docs/models/csd.md.")
+         "4 otherwise). For long serving runs; docs/models/csd.md.")
+      .default_to("0");
+  s->add("attend_sample_sparse_groups", Type::kUInt,
+         "As attend_sample_groups for SparF attention (sparse_keep < 1 or op.k), whose per-group "
+         "step settles far later: 0 = time every group; at least 256 otherwise (2048 keeps "
+         "OPT-13B shapes within 1%). For long serving runs; docs/models/csd.md.")
       .default_to("0");
   s->add("source", Type::kString, "Where the numbers come from.").default_to("assumed");
   return s;
@@ -69,18 +89,16 @@ EngineParams engine_from_config(const config::Node& n) {
     throw config::ConfigError(n.at("attend_sample_groups").origin(),
                               "csd.engine.attend_sample_groups: 0 or at least 4");
   }
+  p.attend_sample_sparse_groups = n.get_uint("attend_sample_sparse_groups");
+  if (p.attend_sample_sparse_groups != 0 && p.attend_sample_sparse_groups < 256) {
+    throw config::ConfigError(n.at("attend_sample_sparse_groups").origin(),
+                              "csd.engine.attend_sample_sparse_groups: 0 or at least 256");
+  }
   return p;
 }
 
 void EngineModel::extrapolate(EngineTiming& t, std::uint64_t groups, std::uint64_t timed,
-                              Time end_half, Time flash_half) {
-  const std::uint64_t rest = groups - timed;
-  const std::uint64_t span = timed - timed / 2;  // groups between the two marks
-  const auto ahead = [&](Time from, Time to) {
-    return Time::ps(static_cast<std::int64_t>(static_cast<double>((to - from).ps()) *
-                                              static_cast<double>(rest) /
-                                              static_cast<double>(span)));
-  };
+                              Time step_end, Time step_flash) {
   const auto scaled = [&](Time busy) {
     return Time::ps(static_cast<std::int64_t>(
         static_cast<double>(busy.ps()) * static_cast<double>(groups) / static_cast<double>(timed)));
@@ -92,13 +110,20 @@ void EngineModel::extrapolate(EngineTiming& t, std::uint64_t groups, std::uint64
     if (extra > Time::zero()) (void)unit.reserve(t.end, extra);
     busy = total;
   };
-  const Time step_end = ahead(end_half, t.end);
-  const Time step_flash = ahead(flash_half, t.flash_done);
   book(gemv_, t.gemv_busy);
   book(dram_, t.dram_busy);
   book(softmax_, t.softmax_busy);
   book(topk_, t.topk_busy);
-  t.filter_busy = scaled(t.filter_busy);
+  // Filters (SparF): groups rotate over the channels, so the extra work is spread evenly.
+  const Time filters = scaled(t.filter_busy);
+  const Time per_filter =
+      filter_.empty()
+          ? Time::zero()
+          : Time::ps((filters - t.filter_busy).ps() / static_cast<std::int64_t>(filter_.size()));
+  if (per_filter > Time::zero()) {
+    for (auto& f : filter_) (void)f.reserve(t.end, per_filter);
+  }
+  t.filter_busy = filters;
   t.flash_bytes =
       Bytes(static_cast<std::uint64_t>(static_cast<double>(t.flash_bytes.count()) *
                                        static_cast<double>(groups) / static_cast<double>(timed)));
@@ -221,14 +246,15 @@ EngineTiming EngineModel::attend(const AttendOp& op, Time start, Time now) {
     t.gemv_busy += d;
     return gemv_.reserve(ready, d) + d;
   };
-  const std::uint64_t sample = p_.attend_sample_groups;
-  // Dense only: every dense group issues its reads at `issue`, so the array stays saturated and
-  // the sample's rate is the steady one; SparF's reads wait for each group's selection, and a
-  // sample's idle gaps (which later groups' copy reads fill in a full run) would be extrapolated.
-  const bool sampled = sample != 0 && groups > sample && !sparse;
+  // Sampling (header comment): dense from the two marks at timed / 2 and timed; SparF from the
+  // least-squares slope of the running end and last flash byte over the second half.
+  const std::uint64_t sample = sparse ? p_.attend_sample_sparse_groups : p_.attend_sample_groups;
+  const bool sampled = sample != 0 && groups > sample;
   const std::uint64_t timed = sampled ? sample : groups;
   Time end_half;
   Time flash_half;
+  SlopeFit fit_end;
+  SlopeFit fit_flash;
   for (std::uint64_t g = 0; g < timed; ++g) {
     if (sampled && g == timed / 2) {
       end_half = t.end;
@@ -273,11 +299,38 @@ EngineTiming EngineModel::attend(const AttendOp& op, Time start, Time now) {
     const Time done = gemv(max(soft, stage(v_ready, v_kept, t)), flops * keep);
     t.gemv_done = max(t.gemv_done, done);
     t.end = max(t.end, done);
+    if (sampled && sparse && g >= timed / 2) {
+      const auto x = static_cast<double>(g - timed / 2);
+      fit_end.add(x, static_cast<double>((t.end - end_half).ps()));
+      fit_flash.add(x, static_cast<double>((t.flash_done - flash_half).ps()));
+    }
   }
   t.end = max(t.end, issue);
   t.flash_busy = groups == 0 ? Time::zero() : t.flash_done - first_flash;
   t.filter_busy = filter_busy() - filter0;
-  if (sampled) extrapolate(t, groups, timed, end_half, flash_half);
+  if (sampled) {
+    const std::uint64_t rest = groups - timed;
+    Time step_end;
+    Time step_flash;
+    if (sparse) {
+      const auto ahead = [&](const SlopeFit& f) {
+        return Time::ps(
+            static_cast<std::int64_t>(std::max(0.0, f.slope()) * static_cast<double>(rest)));
+      };
+      step_end = ahead(fit_end);
+      step_flash = ahead(fit_flash);
+    } else {
+      const std::uint64_t span = timed - timed / 2;  // groups between the two marks
+      const auto ahead = [&](Time from, Time to) {
+        return Time::ps(static_cast<std::int64_t>(static_cast<double>((to - from).ps()) *
+                                                  static_cast<double>(rest) /
+                                                  static_cast<double>(span)));
+      };
+      step_end = ahead(end_half, t.end);
+      step_flash = ahead(flash_half, t.flash_done);
+    }
+    extrapolate(t, groups, timed, step_end, step_flash);
+  }
   return t;
 }
 

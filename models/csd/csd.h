@@ -32,15 +32,23 @@
 // filter, which keeps the selected f of the tokens for q.K, softmax and p.V.
 // Engine time = max(flash read over the touched pages, staging, GEMV, softmax) + fill/drain,
 // from the unit timelines; EngineTiming reports each unit's busy time (the breakdown).
-// Sampling (engine key attend_sample_groups = S > 0, for long serving runs): for dense attention
-// with more than S groups (SparF is always timed group by group), the first S are timed as above,
-// group by group; the remaining ones are extrapolated at the rate the second half of the sample ran
-// at (end and last flash byte advance by the same per-group step; every busy time and the flash
-// bytes scale by groups / S), and the extrapolated busy time of the GEMV, DRAM, softmax and top-k
-// units is booked on their timelines after the sample. The flash array and the per-channel filters
-// are not booked for the extrapolated groups (an operation overlapping them on the same drive would
-// find the dies free). Groups are identical in shape, so the steady state is reached within a few
-// groups (tests/csd/attention_test.cpp compares sampled and full timing).
+// Sampling (for long serving runs; tests/csd/attention_test.cpp compares sampled and full timing):
+//  - dense (engine key attend_sample_groups = S > 0): with more than S groups, the first S are
+//    timed as above, group by group; the rest are extrapolated at the rate the second half of the
+//    sample ran at (end and last flash byte advance by the same per-group step, from the two
+//    marks at S/2 and S). Dense groups all issue their reads at once and reach an exactly periodic
+//    state within a few groups;
+//  - SparF (attend_sample_sparse_groups = S > 0, separate because SparF needs a far longer sample):
+//    each group's reads wait for its own selection and later groups' channel-copy reads fill the
+//    array's gaps, so the per-group step settles only after ~1000 groups and jitters by a few %
+//    from group to group (TLC page types and the page rotation cycle); the step is the
+//    least-squares slope of the running end (and last flash byte) over the sample's second half;
+//  - both: every busy time and the flash bytes scale by groups / S (groups are identical in
+//    shape), and the extrapolated busy time of the GEMV, DRAM, softmax and top-k units (and the
+//    channel filters, spread evenly) is booked on their timelines after the sample. The flash
+//    array is not booked for the extrapolated groups (an operation overlapping them on the same
+//    drive would find the dies free; one starting after `end`, as the InstInfer policy's flushes
+//    and next layer do, is unaffected).
 //
 // Compute transactions (TxnKind::kCompute) by txn.op.kind (kernel/transaction.h OpShape):
 //  - kDecodeAttention: attend() with op.batch, q_heads, kv_heads (0: = q_heads), head_dim,
@@ -71,7 +79,8 @@ struct EngineParams {
   Bandwidth dram_bandwidth;
   Bytes chunk = Bytes::KiB(256);
   Time command_latency;
-  std::uint64_t attend_sample_groups = 0;  // 0: time every group of attend()
+  std::uint64_t attend_sample_groups = 0;         // dense; 0: time every group of attend()
+  std::uint64_t attend_sample_sparse_groups = 0;  // SparF; 0: time every group of attend()
 };
 
 struct EngineOp {
@@ -130,9 +139,10 @@ class EngineModel {
  private:
   void forget(Time now);
   Time stage(Time ready, Bytes n, EngineTiming& t);
-  // attend() sampling: extends `t` from the first `timed` of `groups` groups (header comment).
-  void extrapolate(EngineTiming& t, std::uint64_t groups, std::uint64_t timed, Time end_half,
-                   Time flash_half);
+  // attend() sampling: extends `t` from the first `timed` of `groups` groups, whose end and last
+  // flash byte advance by step_end and step_flash over the remaining groups (header comment).
+  void extrapolate(EngineTiming& t, std::uint64_t groups, std::uint64_t timed, Time step_end,
+                   Time step_flash);
   flash::FlashBackend& array_;
   EngineParams p_;
   flash::IntervalTimeline dram_, gemv_, softmax_, topk_;
