@@ -72,7 +72,9 @@ CxlTierPolicy::CxlTierPolicy(const PolicyContext& ctx)
       hbm_tokens_(ctx.stats.counter("kv_tokens_read_hbm",
                                     "Cached tokens attention read from HBM (x layers)")),
       lost_tokens_(ctx.stats.counter(
-          "kv_lost_tokens", "KV tokens of live sequences reclaimed as finished (model error)")) {
+          "kv_lost_tokens", "KV tokens of live sequences reclaimed as finished (model error)")),
+      released_blocks_(
+          ctx.stats.counter("blocks_released", "KV blocks freed when their request finished")) {
   block_bytes_ = Bytes(block_layer_bytes_.count() * model_.layers);
   hbm_kv_ = ctx.config.get_size("hbm_kv_capacity");
 }
@@ -252,6 +254,13 @@ Time CxlTierPolicy::preempt(const scheduler::Preemption& p, Time at) {
   const Bytes b(moves_.size() * block_bytes_.count());
   const Time r = exec_.read(gpu_, hbm_, addr(Tier::kFast, moves_.front().from_slot, 0), b, at);
   return exec_.write(gpu_, cxl_, addr(Tier::kSlow, moves_.front().to_slot, 0), b, r);
+}
+
+void CxlTierPolicy::release(std::uint64_t request, Time at) {
+  (void)at;
+  if (!pool_) return;
+  released_blocks_.add(pool_->blocks_of(request).size());
+  pool_->drop(request);
 }
 
 TIERSIM_REGISTER_POLICY("cxl_tier", CxlTierPolicy,

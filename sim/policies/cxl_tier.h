@@ -37,8 +37,10 @@
 //  - The GPU's kernels read HBM inside the `gpu` model (its own HBM roofline); the `gpu_memory`
 //    component sees only the moves, so kernels and moves do not contend for HBM (the CXL link,
 //    ~100x slower, is the bottleneck of every move).
-//  - The policy interface does not report finished requests: their blocks are reclaimed when a
-//    tier is full (cxl_tier_pool.h); `kv_lost_tokens` counts live KV lost that way.
+//  - Finished requests' blocks are freed when the serving loop reports them (release(), no
+//    moves: dead KV is never evicted to CXL). Requests the policy never hears finish of (a
+//    caller driving run_step() without release()) are reclaimed when a tier is full
+//    (cxl_tier_pool.h); `kv_lost_tokens` counts live KV lost that way (0 in every test).
 #pragma once
 
 #include <cstdint>
@@ -59,6 +61,7 @@ class CxlTierPolicy final : public Policy {
   [[nodiscard]] StepResult run_step(const scheduler::Step& step, const StepWork& work,
                                     Time start) override;
   [[nodiscard]] Time preempt(const scheduler::Preemption& p, Time at) override;
+  void release(std::uint64_t request, Time at) override;
 
   [[nodiscard]] const cxl_tier::BlockPool& pool() const { return *pool_; }
 
@@ -88,6 +91,7 @@ class CxlTierPolicy final : public Policy {
   stats::Counter& direct_tokens_;
   stats::Counter& hbm_tokens_;
   stats::Counter& lost_tokens_;
+  stats::Counter& released_blocks_;
 };
 
 }  // namespace tiersim::policies

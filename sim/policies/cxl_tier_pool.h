@@ -16,12 +16,13 @@
 //    victim moves only when the slow tier has a free slot (after reclaiming, below).
 //  - promote(block): moves a slow-tier block of this step to the fast tier, into a free slot or
 //    over an evicted victim; false (nothing moves) when neither exists.
-//  - Reclaiming: the policy interface does not say when a request finishes, so a request that is
-//    absent from the current step and not swapped out is considered finished once a tier is full:
-//    its blocks are freed, least recently used request first (reclaimed_requests() counts them).
-//    Capacity-aware admission guarantees that live sequences fit, so only finished ones are
-//    reclaimed unless a live sequence skips steps (chunked prefill waiting for budget) while the
-//    pool is full; grow() reports such a loss as lost tokens (see cxl_tier.cpp).
+//  - Reclaiming (a fallback): the owner frees a finished request with drop() (the cxl_tier
+//    policy does when the serving loop releases it). A request that was never dropped, is absent
+//    from the current step and is not swapped out is taken as finished once a tier is full: its
+//    blocks are freed, least recently used request first (reclaimed_requests() counts them).
+//    Capacity-aware admission guarantees that live sequences fit, so only undropped finished
+//    ones are reclaimed unless a live sequence skips steps (chunked prefill waiting for budget)
+//    while the pool is full; the policy reports such a loss as lost tokens (see cxl_tier.cpp).
 //  - swap_out(request) moves all its fast blocks to the slow tier (as far as slow slots allow)
 //    and protects them from reclaiming until the request is touched again; drop(request) frees
 //    its blocks.

@@ -6,7 +6,9 @@
 //    .cpp (one file plus config makes a new policy); its schema() validates the `serving.policy`
 //    section (config errors name file:line:col and the nearest key).
 //  - Lifetime: constructed once per run from PolicyContext; place() is called once before the
-//    first step; then run_step() once per step, in step order, with non-decreasing `start`.
+//    first step; then run_step() once per step, in step order, with non-decreasing `start`;
+//    preempt() for each preemption the scheduler decided before a step, and release() for each
+//    request that finished in a step, before the next one.
 //  - place() decides static placement (weights, KV regions) and returns the capacity it leaves
 //    for KV (in tokens over all sequences) so the scheduler can admit by capacity. It throws
 //    OutOfMemory when the model or the requested batch cannot be placed on the hardware (e.g.
@@ -105,6 +107,14 @@ class Policy {
   [[nodiscard]] virtual Time preempt(const scheduler::Preemption& p, Time at) {
     (void)p;
     return at;
+  }
+  // Tells the policy that `request` finished at `at` (its last token was produced in the step
+  // that ended then): its KV and any per-request state may be freed. Called once per finished
+  // request, after that step and before the next; a released request never appears in a later
+  // step. Bookkeeping only: issues no transactions (default: nothing to free).
+  virtual void release(std::uint64_t request, Time at) {
+    (void)request;
+    (void)at;
   }
 };
 

@@ -107,6 +107,7 @@ void ServingLoop::run_one_step() {
   done_.clear();
   p_.scheduler.complete(step_, r.end, done_);
   for (const auto& f : done_) {
+    p_.policy.release(f.request, f.end);
     p_.metrics.on_finished(f);
     if (stats::ActivityRecorder* a = stats::activity()) {
       a->request(requests_track_, f.request, f.arrival, f.end, "request", f.output_tokens);

@@ -61,5 +61,22 @@ TEST(CxlTierCli, SpilledKvIsReadOverTheCxlLinkEveryDecodeStep) {
   EXPECT_GT(i64(spill.summary, "kv_io_ps"), i64(spill.summary, "compute_ps"));
 }
 
+// Two static batches of 4 x (1024 + 8) tokens: 65 blocks of 16 tokens (12.5 MiB) each, 260 per
+// batch, in a 3.5 GiB HBM KV share (280 blocks). The first batch's requests finish before the
+// second is admitted; the serving loop releases them, so the second batch's blocks take their
+// slots and nothing moves to CXL (without the release, dead blocks would be evicted to make room).
+TEST(CxlTierCli, FinishedRequestsFreeTheirBlocksForTheNextBatch) {
+  TempDir dir;
+  const TierRun r = run_tier(dir, "two_batches",
+                             "--set serving.requests.count=8 "
+                             "--set serving.policy.hbm_kv_capacity=3.5GiB");
+  ASSERT_FALSE(r.summary.empty());
+  EXPECT_EQ(u64(r.summary, "requests"), 8U);
+  EXPECT_EQ(u64(r.policy, "blocks_released"), 8U * 65U);
+  EXPECT_EQ(u64(r.policy, "blocks_evicted"), 0U);
+  EXPECT_EQ(u64(r.policy, "kv_tokens_read_cxl"), 0U);
+  EXPECT_EQ(u64(r.policy, "kv_lost_tokens"), 0U);
+}
+
 }  // namespace
 }  // namespace tiersim::test

@@ -235,6 +235,25 @@ TEST(CxlTier, FinishedSequencesAreReclaimedWhenBothTiersAreFull) {
   EXPECT_EQ(rig.counter("kv_lost_tokens"), 0U);
 }
 
+TEST(CxlTier, ReleasedRequestsFreeTheirBlocksWithoutMovingThem) {
+  Rig rig(4, 8, "eviction: lru\n");
+  (void)rig.policy->place({2, 64, 16});
+  (void)rig.run(prefill(0, 1, 64), Time::zero());  // A: 4 blocks fill HBM
+  rig.policy->release(1, Time::us(50));            // A finished
+  EXPECT_TRUE(rig.pool().blocks_of(1).empty());
+  EXPECT_EQ(rig.pool().used(Tier::kFast), 0U);
+  EXPECT_EQ(rig.counter("blocks_released"), 4U);
+  rig.exec.clear_calls();
+  (void)rig.run(prefill(1, 2, 32), Time::us(100));  // B takes A's freed slots: no eviction
+  EXPECT_EQ(rig.counter("blocks_evicted"), 0U);
+  EXPECT_EQ(rig.pool().used(Tier::kFast), 2U);
+  EXPECT_EQ(rig.pool().used(Tier::kSlow), 0U);
+  EXPECT_EQ(rig.exec.bytes_moved(rig.gpu, rig.cxl, TxnKind::kWrite), 0U);
+  EXPECT_EQ(rig.pool().reclaimed_requests(), 0U);
+  rig.policy->release(7, Time::us(200));  // unknown request: nothing to free
+  EXPECT_EQ(rig.counter("blocks_released"), 4U);
+}
+
 TEST(CxlTierPool, PinnedBlocksAreNeverVictims) {
   BlockPool pool(2, 4, Eviction::kLru);
   std::vector<Move> moves;
