@@ -133,6 +133,32 @@ void EngineModel::extrapolate(EngineTiming& t, std::uint64_t groups, std::uint64
   t.end += step_end;
 }
 
+void EngineModel::mark_array() {
+  const flash::Geometry& g = array_.params().geometry;
+  die_mark_.resize(g.dies());
+  channel_mark_.resize(g.channels);
+  for (std::uint32_t d = 0; d < g.dies(); ++d) die_mark_[d] = array_.die_busy(d);
+  for (std::uint32_t c = 0; c < g.channels; ++c) channel_mark_[c] = array_.channel_busy(c);
+}
+
+void EngineModel::book_array(Time from, std::uint64_t rest, std::uint64_t span) {
+  const flash::Geometry& g = array_.params().geometry;
+  const auto ahead = [&](Time now, Time mark) {
+    return Time::ps(static_cast<std::int64_t>(static_cast<double>((now - mark).ps()) *
+                                              static_cast<double>(rest) /
+                                              static_cast<double>(span)));
+  };
+  die_book_.resize(g.dies());
+  channel_book_.resize(g.channels);
+  for (std::uint32_t d = 0; d < g.dies(); ++d) {
+    die_book_[d] = ahead(array_.die_busy(d), die_mark_[d]);
+  }
+  for (std::uint32_t c = 0; c < g.channels; ++c) {
+    channel_book_[c] = ahead(array_.channel_busy(c), channel_mark_[c]);
+  }
+  array_.book_busy(from, die_book_, channel_book_);
+}
+
 void EngineModel::forget(Time now) {
   if (now <= forgotten_ + Time::us(100)) return;
   for (auto* t : {&dram_, &gemv_, &softmax_, &topk_}) t->forget_before(now);
@@ -259,6 +285,7 @@ EngineTiming EngineModel::attend(const AttendOp& op, Time start, Time now) {
     if (sampled && g == timed / 2) {
       end_half = t.end;
       flash_half = t.flash_done;
+      mark_array();
     }
     const std::uint64_t k_addr = op.address + g * 2 * side;
     const std::uint64_t v_addr = k_addr + side;
@@ -329,6 +356,7 @@ EngineTiming EngineModel::attend(const AttendOp& op, Time start, Time now) {
       step_end = ahead(end_half, t.end);
       step_flash = ahead(flash_half, t.flash_done);
     }
+    book_array(t.flash_done, rest, timed - timed / 2);
     extrapolate(t, groups, timed, step_end, step_flash);
   }
   return t;

@@ -45,10 +45,12 @@
 //    least-squares slope of the running end (and last flash byte) over the sample's second half;
 //  - both: every busy time and the flash bytes scale by groups / S (groups are identical in
 //    shape), and the extrapolated busy time of the GEMV, DRAM, softmax and top-k units (and the
-//    channel filters, spread evenly) is booked on their timelines after the sample. The flash
-//    array is not booked for the extrapolated groups (an operation overlapping them on the same
-//    drive would find the dies free; one starting after `end`, as the InstInfer policy's flushes
-//    and next layer do, is unaffected).
+//    channel filters, spread evenly) is booked on their timelines after the sample; so is the
+//    flash array's: each die and channel gets the busy time it had over the sample's second
+//    half x rest / (groups in that half), as one block from the sample's last flash byte on
+//    (FlashBackend::book_busy), so an operation overlapping the attention on the same drive
+//    waits for the array about as it would behind every group timed, and the drive's busy
+//    statistics count the whole attention.
 //
 // Compute transactions (TxnKind::kCompute) by txn.op.kind (kernel/transaction.h OpShape):
 //  - kDecodeAttention: attend() with op.batch, q_heads, kv_heads (0: = q_heads), head_dim,
@@ -138,6 +140,10 @@ class EngineModel {
 
  private:
   void forget(Time now);
+  // Busy time of every die and channel so far (into die_mark_ / channel_mark_).
+  void mark_array();
+  // Books on the array what the extrapolated groups would keep it busy for (header comment).
+  void book_array(Time from, std::uint64_t rest, std::uint64_t span);
   Time stage(Time ready, Bytes n, EngineTiming& t);
   // attend() sampling: extends `t` from the first `timed` of `groups` groups, whose end and last
   // flash byte advance by step_end and step_flash over the remaining groups (header comment).
@@ -148,6 +154,8 @@ class EngineModel {
   flash::IntervalTimeline dram_, gemv_, softmax_, topk_;
   std::vector<flash::IntervalTimeline> filter_;  // one per channel
   Time forgotten_;
+  std::vector<Time> die_mark_, channel_mark_;  // mark_array(); reused
+  std::vector<Time> die_book_, channel_book_;  // book_array(); reused
 };
 
 class Csd : public kernel::Component {

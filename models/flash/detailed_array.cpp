@@ -43,6 +43,19 @@ FlashTiming DetailedFlash::program(std::uint64_t address, Bytes bytes, Time earl
   return run(address, bytes, earliest, now, true);
 }
 
+void DetailedFlash::book_busy(Time from, const std::vector<Time>& die_busy,
+                              const std::vector<Time>& channel_busy) {
+  for (std::uint32_t d = 0; d < die_free_.size() && d < die_busy.size(); ++d) {
+    if (die_busy[d] <= Time::zero()) continue;
+    die_free_[d] = max(die_free_[d], from) + die_busy[d];  // FIFO dies: queued behind the rest
+    cache_free_[d] = max(cache_free_[d], die_free_[d]);
+    die_busy_[d] += die_busy[d];
+  }
+  for (std::uint32_t c = 0; c < channels_.size() && c < channel_busy.size(); ++c) {
+    book_block(channels_[c], from, channel_busy[c], &c);
+  }
+}
+
 Time DetailedFlash::collect(std::uint32_t die, std::uint32_t moved, Time earliest) {
   // Copyback pairs on successive page types, then the erase, queued behind the die's work.
   Time total = p_.erase;

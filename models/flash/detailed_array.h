@@ -41,6 +41,8 @@ class DetailedFlash final : public FlashBackend {
   FlashTiming program(std::uint64_t address, Bytes bytes, Time earliest, Time now) override;
   Time collect(std::uint32_t die, std::uint32_t moved, Time earliest) override;
 
+  void book_busy(Time from, const std::vector<Time>& die_busy,
+                 const std::vector<Time>& channel_busy) override;
   [[nodiscard]] Time channel_busy(std::uint32_t c) const override {
     return channels_[c].busy_time();
   }

@@ -13,6 +13,16 @@ Time FlashArray::collect(std::uint32_t die, std::uint32_t moved, Time earliest) 
   return occupy_die(die, earliest, (p_.mean_read() + p_.mean_program()) * moved + p_.erase);
 }
 
+void FlashArray::book_busy(Time from, const std::vector<Time>& die_busy,
+                           const std::vector<Time>& channel_busy) {
+  for (std::uint32_t d = 0; d < dies_.size() && d < die_busy.size(); ++d) {
+    book_block(dies_[d], from, die_busy[d], nullptr);
+  }
+  for (std::uint32_t c = 0; c < channels_.size() && c < channel_busy.size(); ++c) {
+    book_block(channels_[c], from, channel_busy[c], &c);
+  }
+}
+
 FlashTiming FlashArray::read(std::uint64_t address, Bytes bytes, Time earliest, Time now) {
   next_request();
   FlashTiming t = run(address, bytes, earliest, now, false);

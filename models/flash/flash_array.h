@@ -37,6 +37,8 @@ class FlashArray final : public FlashBackend {
   Time occupy_die(std::uint32_t die, Time earliest, Time duration) {
     return dies_[die].reserve(earliest, duration) + duration;
   }
+  void book_busy(Time from, const std::vector<Time>& die_busy,
+                 const std::vector<Time>& channel_busy) override;
   [[nodiscard]] Time channel_busy(std::uint32_t c) const override {
     return channels_[c].busy_time();
   }

@@ -25,4 +25,11 @@ std::uint32_t FlashBackend::retries_of(std::uint64_t lpn) const {
   return n;
 }
 
+void FlashBackend::book_block(IntervalTimeline& timeline, Time from, Time busy,
+                              const std::uint32_t* channel) {
+  if (busy <= Time::zero()) return;
+  const Time start = timeline.reserve(from, busy, /*remember=*/false);
+  if (channel != nullptr) record_bus(*channel, start, busy);
+}
+
 }  // namespace tiersim::models::flash

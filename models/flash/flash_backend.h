@@ -17,6 +17,13 @@
 //  - Read retry (nand.read_retry_probability): the number of extra attempts of a page read is a
 //    deterministic function of (seed, request sequence number, page), so both fidelities draw
 //    the same retries for the same request stream.
+//  - book_busy(from, die_busy, channel_busy): work timed elsewhere (the CSD engine's
+//    extrapolated attention groups, models/csd/csd.h) occupies each die d for die_busy[d] and
+//    each channel c for channel_busy[c], as one block each from no earlier than `from`: `fast`
+//    in the first gap that holds it (as the timed groups' reads, booked up front, leave no room
+//    in between: a read issued into the window waits for them), `detailed` at the end of each
+//    die's FIFO queue (channels as in `fast`). Busy times and the channel series include it;
+//    no commands are counted.
 //  - Statistics: channel/die busy time; optional per-channel busy series (ps of bus time per
 //    window, set_channel_series), flash commands issued.
 #pragma once
@@ -24,6 +31,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/flash/interval_timeline.h"
 #include "models/flash/nand.h"
 #include "sim/stats/time_series.h"
 
@@ -49,6 +57,10 @@ class FlashBackend {
   virtual FlashTiming program(std::uint64_t address, Bytes bytes, Time earliest, Time now) = 0;
   virtual Time collect(std::uint32_t die, std::uint32_t moved, Time earliest) = 0;
 
+  // Sizes: die_busy has geometry.dies() entries, channel_busy geometry.channels (contract).
+  virtual void book_busy(Time from, const std::vector<Time>& die_busy,
+                         const std::vector<Time>& channel_busy) = 0;
+
   [[nodiscard]] virtual Time channel_busy(std::uint32_t channel) const = 0;
   [[nodiscard]] virtual Time die_busy(std::uint32_t die) const = 0;
   [[nodiscard]] std::uint64_t commands() const { return commands_; }
@@ -65,6 +77,9 @@ class FlashBackend {
       series_[channel]->add_interval(start, start + duration, static_cast<double>(duration.ps()));
     }
   }
+  // Books `busy` on `timeline` as one block from no earlier than `from` (book_busy's contract);
+  // when `channel` is set, the block also goes to that channel's busy series.
+  void book_block(IntervalTimeline& timeline, Time from, Time busy, const std::uint32_t* channel);
   NandParams p_;
   Bandwidth channel_bw_;
   std::uint64_t commands_ = 0;

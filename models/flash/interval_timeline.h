@@ -27,7 +27,9 @@ namespace tiersim::models::flash {
 
 class IntervalTimeline {
  public:
-  Time reserve(Time earliest, Time duration) {
+  // remember = false: a one-off reservation (e.g. a booked block of work timed elsewhere) does
+  // not take a hint slot from the recurring durations (exact either way; hints only save time).
+  Time reserve(Time earliest, Time duration, bool remember = true) {
     ++uses_;
     if (duration == Time::zero()) return earliest;
     busy_ += duration;
@@ -66,7 +68,7 @@ class IntervalTimeline {
       booked_.erase(next);
     }
     booked_[ns] = ne;
-    {
+    if (remember) {
       // Starts in [earliest, s) do not fit `duration` (nor, after this booking, s itself).
       const Hint n{earliest.ps(), s, duration.ps()};
       Hint* slot = nullptr;

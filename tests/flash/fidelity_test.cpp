@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "models/flash/detailed_array.h"
 #include "tests/flash/flash_traces.h"
 
@@ -86,6 +88,29 @@ TEST(DetailedFlash, GarbageCollectionQueuesBehindTheDiesWork) {
   // 3 copybacks on LSB, CSB, MSB + erase, after the read's sense (FIFO, not in a gap before it).
   const Time gc = Time::ns(24000 + 32900 + 45000) + 3 * Time::us(450) + Time::ms(3);
   EXPECT_EQ(end, r.last - Time::ns(200) - Bandwidth::GBps(1.2).transfer_time(Bytes::KiB(4)) + gc);
+}
+
+// book_busy (flash_backend.h): work timed elsewhere occupies each die and channel as one block
+// from `from`; both fidelities count it as busy time and make a later read of that die wait
+// for it (a 4 KiB read of die 0 at t = 0 senses once the 1 ms block is over).
+TEST(FlashBackend, BookedBusyTimeDelaysLaterWorkInBothFidelities) {
+  for (const char* fidelity : {"fast", "detailed"}) {
+    SsdModel m = load_ssd(kPreset, std::string("fidelity: ") + fidelity);
+    FlashBackend& a = m.array();
+    const Geometry& g = a.params().geometry;
+    std::vector<Time> dies(g.dies(), Time::zero());
+    std::vector<Time> channels(g.channels, Time::zero());
+    dies[0] = Time::ms(1);
+    channels[0] = Time::us(300);
+    a.book_busy(Time::zero(), dies, channels);
+    EXPECT_EQ(a.die_busy(0), Time::ms(1)) << fidelity;
+    EXPECT_EQ(a.die_busy(1), Time::zero()) << fidelity;
+    EXPECT_EQ(a.channel_busy(0), Time::us(300)) << fidelity;
+    const FlashTiming r = m.read(0, Bytes::KiB(4), Time::zero(), Time::zero());
+    EXPECT_GE(r.first, Time::ms(1)) << fidelity;  // the sense waits for the booked block
+    EXPECT_LT(r.last, Time::ms(1) + Time::us(100)) << fidelity;
+    EXPECT_GT(a.die_busy(0), Time::ms(1)) << fidelity;
+  }
 }
 
 }  // namespace
