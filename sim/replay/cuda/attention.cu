@@ -9,6 +9,7 @@
 #include "sim/replay/cuda/attention.cuh"
 #include "sim/replay/cuda/cuda_check.h"
 #include "sim/replay/cuda/measure.h"
+#include "sim/replay/cuda/split_plan.h"
 
 namespace tiersim::cuda {
 namespace {
@@ -17,6 +18,9 @@ constexpr int kThreads = 128;
 constexpr int kWarps = kThreads / 32;
 constexpr int kUnroll = 4;  // tokens per lane group in flight per iteration
 constexpr int kMaxSplits = 1024;
+// Block-table entries a CTA stages in shared memory at a time (paged KV): the row addresses of a
+// window's tokens come from shared memory instead of a dependent global load per token.
+constexpr int kTableWindow = 256;
 
 struct Args {
   const __half* q;
@@ -33,18 +37,18 @@ struct Args {
   std::size_t q_stride;  // elements between consecutive sequences' queries
 };
 
-__device__ const int4* row(const Args& a, const __half* base, int seq, int head, int t) {
+// Element offset of token t's row of (seq, head) in the K (or V) cache. Paged: `pages` holds the
+// block-table entries of this CTA's current window, the first being the sequence's page p_lo.
+__device__ std::size_t row_offset(const Args& a, int seq, int head, int t, const int* pages,
+                                  int p_lo) {
   const std::size_t hd = a.s.head_dim;
   if (!a.s.paged) {
-    return reinterpret_cast<const int4*>(
-        base + ((static_cast<std::size_t>(seq) * a.s.kv_heads + head) * a.s.context + t) * hd);
+    return ((static_cast<std::size_t>(seq) * a.s.kv_heads + head) * a.s.context + t) * hd;
   }
-  const int page =
-      a.block_table[static_cast<std::size_t>(seq) * a.s.pages_per_seq() + t / a.s.page_tokens];
-  return reinterpret_cast<const int4*>(
-      base + ((static_cast<std::size_t>(page) * a.s.kv_heads + head) * a.s.page_tokens +
-              t % a.s.page_tokens) *
-                 hd);
+  const int page = pages[t / a.s.page_tokens - p_lo];
+  return ((static_cast<std::size_t>(page) * a.s.kv_heads + head) * a.s.page_tokens +
+          t % a.s.page_tokens) *
+         hd;
 }
 
 // Running softmax state of one query head over some tokens: max m, sum l, accumulator acc.
@@ -53,19 +57,28 @@ __device__ float weight(float m_part, float m) {
   return m_part == -INFINITY ? 0.f : __expf(m_part - m);
 }
 
+// CTAs per SM that the register budget must allow (65536 registers / 128 threads: at most 64, 102,
+// 128, 170 registers for groups 1, 2, 4, 8): the occupancy the kernel had before the paged
+// block-table window (commit 410c91a); without the bound nvcc gave group 8 198 registers (2 CTAs
+// per SM instead of 3).
+constexpr int min_ctas_per_sm(int group) {
+  return group == 1 ? 8 : group == 2 ? 5 : group == 4 ? 4 : 3;
+}
+
 // One CTA = (kv head, sequence, split); 4 warps. A row of K or V (head_dim halves) is read by
 // L = head_dim / 8 lanes, 16 B each, so a warp reads 32 / L consecutive tokens per step, and each
 // lane group keeps kUnroll tokens of K and V in flight. Every lane keeps, for each of the GROUP
 // query heads that share this KV head, its 8 columns of q and of the accumulator in registers and
 // the running max / sum; states are merged across lane groups (shuffles) and warps (shared
-// memory) at the end. Measured on H100 (GQA 32/8, batch 64, context 4096, contiguous): 423 us;
+// memory) at the end. Measured on H100 at commit 6613c68, before the paged block-table window
+// (GQA 32/8, batch 64, context 4096, contiguous, 2 splits then): 423 us;
 // with fp32 q.k products 523 us (160 instead of 125 registers for GROUP 4: one CTA per SM
 // less), 8 rows in flight per lane group 637 us, 2 rows 484 us, and loading the next
 // iteration's rows before using this one's 590 us. Paged by 16 tokens: 620 us; giving each warp
 // 8 consecutive tokens so that it reads one block-table entry per step (commit ca796ef,
 // reverted) made it 773 us and the contiguous case 417 us.
 template <int GROUP, int L>
-__global__ void __launch_bounds__(kThreads) attention_partial(Args a) {
+__global__ void __launch_bounds__(kThreads, min_ctas_per_sm(GROUP)) attention_partial(Args a) {
   constexpr int kRowsPerWarp = 32 / L;
   constexpr int kStep = kWarps * kRowsPerWarp;  // tokens between a lane group's unrolled rows
   constexpr int kHd = L * 8;
@@ -96,65 +109,86 @@ __global__ void __launch_bounds__(kThreads) attention_partial(Args a) {
     l[g] = 0.f;
   }
 
-  // The loop bound is the same for the whole warp (the shuffles below need every lane).
-  for (int base = t0 + warp * kRowsPerWarp; base < t1; base += kStep * kUnroll) {
-    int4 kr[kUnroll], vr[kUnroll];
-    bool valid[kUnroll];
-#pragma unroll
-    for (int j = 0; j < kUnroll; ++j) {
-      const int t = base + slot + j * kStep;
-      valid[j] = t < t1;
-      if (valid[j]) {
-        kr[j] = __ldg(row(a, a.k, b, h, t) + col);
-        vr[j] = __ldg(row(a, a.v, b, h, t) + col);
-      } else {
-        kr[j] = make_int4(0, 0, 0, 0);
-        vr[j] = make_int4(0, 0, 0, 0);
+  // Windows of the split's tokens: all of them (contiguous) or those of kTableWindow pages whose
+  // block-table entries are first staged in shared memory (paged). Window bounds are the same
+  // for the whole CTA (the __syncthreads); the token loop's bound is the same for a whole warp
+  // (the shuffles below need every lane).
+  __shared__ int sm_pages[kTableWindow];
+  const std::size_t table_row = static_cast<std::size_t>(b) * a.s.pages_per_seq();
+  for (int w0 = t0; w0 < t1;) {
+    int w1 = t1, p_lo = 0;
+    if (a.s.paged) {
+      p_lo = w0 / a.s.page_tokens;
+      const int p_end = (t1 + a.s.page_tokens - 1) / a.s.page_tokens;
+      const int p_hi = min(p_end, p_lo + kTableWindow);
+      w1 = min(t1, p_hi * a.s.page_tokens);
+      __syncthreads();  // the previous window's entries are no longer read
+      for (int i = threadIdx.x; i < p_hi - p_lo; i += kThreads) {
+        sm_pages[i] = a.block_table[table_row + p_lo + i];
       }
+      __syncthreads();
     }
-#pragma unroll
-    for (int g = 0; g < GROUP; ++g) {
-      float sc[kUnroll];
-      float mx = m[g];
+    for (int base = w0 + warp * kRowsPerWarp; base < w1; base += kStep * kUnroll) {
+      int4 kr[kUnroll], vr[kUnroll];
+      bool valid[kUnroll];
 #pragma unroll
       for (int j = 0; j < kUnroll; ++j) {
-        const __half2* k2 = reinterpret_cast<const __half2*>(&kr[j]);
-        // The lane's 8 products in fp16 (half2 FMA: 4 per token and head), then fp32 across
-        // lanes; measured on H100 at 2.5e-4 relative error (check_decode_attention) and 20%
-        // faster than fp32 products, which cost 35 more registers per thread.
-        __half2 h2 = __hmul2(qh[g][0], k2[0]);
-#pragma unroll
-        for (int e = 1; e < 4; ++e) h2 = __hfma2(qh[g][e], k2[e], h2);
-        float d = __low2float(h2) + __high2float(h2);
-#pragma unroll
-        for (int o = L / 2; o > 0; o /= 2) d += __shfl_xor_sync(0xffffffffu, d, o);
-        sc[j] = valid[j] ? d : -INFINITY;
-        mx = fmaxf(mx, sc[j]);
+        const int t = base + slot + j * kStep;
+        valid[j] = t < w1;
+        if (valid[j]) {
+          const std::size_t off = row_offset(a, b, h, t, sm_pages, p_lo);
+          kr[j] = __ldg(reinterpret_cast<const int4*>(a.k + off) + col);
+          vr[j] = __ldg(reinterpret_cast<const int4*>(a.v + off) + col);
+        } else {
+          kr[j] = make_int4(0, 0, 0, 0);
+          vr[j] = make_int4(0, 0, 0, 0);
+        }
       }
-      if (mx == -INFINITY) continue;  // nothing valid yet for this lane group
-      const float corr = weight(m[g], mx);
-      float p[kUnroll];
-      float sum = 0.f;
 #pragma unroll
-      for (int j = 0; j < kUnroll; ++j) {
-        p[j] = valid[j] ? __expf(sc[j] - mx) : 0.f;
-        sum += p[j];
-      }
-      l[g] = l[g] * corr + sum;
-      m[g] = mx;
+      for (int g = 0; g < GROUP; ++g) {
+        float sc[kUnroll];
+        float mx = m[g];
 #pragma unroll
-      for (int e = 0; e < 8; ++e) acc[g][e] *= corr;
+        for (int j = 0; j < kUnroll; ++j) {
+          const __half2* k2 = reinterpret_cast<const __half2*>(&kr[j]);
+          // The lane's 8 products in fp16 (half2 FMA: 4 per token and head), then fp32 across
+          // lanes; measured on H100 at 2.5e-4 relative error (check_decode_attention) and 20%
+          // faster than fp32 products, which cost 35 more registers per thread.
+          __half2 h2 = __hmul2(qh[g][0], k2[0]);
 #pragma unroll
-      for (int j = 0; j < kUnroll; ++j) {
-        const __half2* v2 = reinterpret_cast<const __half2*>(&vr[j]);
+          for (int e = 1; e < 4; ++e) h2 = __hfma2(qh[g][e], k2[e], h2);
+          float d = __low2float(h2) + __high2float(h2);
 #pragma unroll
-        for (int e = 0; e < 4; ++e) {
-          const float2 f = __half22float2(v2[e]);
-          acc[g][2 * e] += p[j] * f.x;
-          acc[g][2 * e + 1] += p[j] * f.y;
+          for (int o = L / 2; o > 0; o /= 2) d += __shfl_xor_sync(0xffffffffu, d, o);
+          sc[j] = valid[j] ? d : -INFINITY;
+          mx = fmaxf(mx, sc[j]);
+        }
+        if (mx == -INFINITY) continue;  // nothing valid yet for this lane group
+        const float corr = weight(m[g], mx);
+        float p[kUnroll];
+        float sum = 0.f;
+#pragma unroll
+        for (int j = 0; j < kUnroll; ++j) {
+          p[j] = valid[j] ? __expf(sc[j] - mx) : 0.f;
+          sum += p[j];
+        }
+        l[g] = l[g] * corr + sum;
+        m[g] = mx;
+#pragma unroll
+        for (int e = 0; e < 8; ++e) acc[g][e] *= corr;
+#pragma unroll
+        for (int j = 0; j < kUnroll; ++j) {
+          const __half2* v2 = reinterpret_cast<const __half2*>(&vr[j]);
+#pragma unroll
+          for (int e = 0; e < 4; ++e) {
+            const float2 f = __half22float2(v2[e]);
+            acc[g][2 * e] += p[j] * f.x;
+            acc[g][2 * e + 1] += p[j] * f.y;
+          }
         }
       }
     }
+    w0 = w1;
   }
 
   // Merge the token slots of the warp (lanes col, col + L, col + 2L, ...).
@@ -211,30 +245,53 @@ __global__ void __launch_bounds__(kThreads) attention_partial(Args a) {
   }
 }
 
+// Reduces v over the CTA with op (a power-of-two count of whole warps, at most 32); every thread
+// gets the result. red: one float per warp of shared memory, reused by successive calls.
+template <class Op>
+__device__ float block_reduce(float v, Op op, float* red) {
+#pragma unroll
+  for (int o = 16; o > 0; o /= 2) v = op(v, __shfl_xor_sync(0xffffffffu, v, o));
+  __syncthreads();  // a previous call's readers are done with red
+  if (threadIdx.x % 32 == 0) red[threadIdx.x / 32] = v;
+  __syncthreads();
+  v = red[0];
+  for (int i = 1; i < static_cast<int>(blockDim.x / 32); ++i) v = op(v, red[i]);
+  return v;
+}
+
 // grid (q_heads, batch), head_dim threads: out = sum_s acc_s e^(m_s - M) / sum_s l_s e^(m_s - M).
-// The splits' maxima are read once, in parallel, into shared memory (at most kMaxSplits).
+// Each thread reads the maxima and sums of splits c, c + head_dim, ... (in parallel); M and the
+// denominator are block reductions; then thread c sums column c over the splits (independent
+// loads, unrolled).
 __global__ void attention_combine(const float* part_acc, const float* part_ml, __half* out,
                                   int q_heads, int splits, int hd) {
-  __shared__ float w[kMaxSplits];
-  __shared__ float total;
+  __shared__ float w[kMaxSplits], ls[kMaxSplits];
+  __shared__ float red[32];
   const std::size_t qh = static_cast<std::size_t>(blockIdx.y) * q_heads + blockIdx.x;
   const int c = threadIdx.x;
-  for (int s = c; s < splits; s += blockDim.x) w[s] = part_ml[(qh * splits + s) * 2];
-  __syncthreads();
-  if (c == 0) {
-    float m = -INFINITY;
-    for (int s = 0; s < splits; ++s) m = fmaxf(m, w[s]);
-    float l = 0.f;
-    for (int s = 0; s < splits; ++s) {
-      w[s] = weight(w[s], m);
-      l += part_ml[(qh * splits + s) * 2 + 1] * w[s];
-    }
-    total = l;
+  const float2* ml = reinterpret_cast<const float2*>(part_ml) + qh * splits;
+  float m = -INFINITY;
+  for (int s = c; s < splits; s += blockDim.x) {
+    const float2 x = ml[s];
+    w[s] = x.x;
+    ls[s] = x.y;
+    m = fmaxf(m, x.x);
   }
-  __syncthreads();
+  m = block_reduce(
+      m, [](float x, float y) { return fmaxf(x, y); }, red);
+  float l = 0.f;
+  for (int s = c; s < splits; s += blockDim.x) {  // the same splits this thread wrote above
+    const float ws = weight(w[s], m);
+    w[s] = ws;
+    l += ls[s] * ws;
+  }
+  const float total = block_reduce(
+      l, [](float x, float y) { return x + y; }, red);
+  // block_reduce's barriers also publish every w[s].
   float x = 0.f;
+  const float* col = part_acc + qh * splits * hd + c;
 #pragma unroll 8
-  for (int s = 0; s < splits; ++s) x += part_acc[(qh * splits + s) * hd + c] * w[s];
+  for (int s = 0; s < splits; ++s) x += col[static_cast<std::size_t>(s) * hd] * w[s];
   out[qh * hd + c] = __float2half(total > 0.f ? x / total : 0.f);
 }
 
@@ -243,49 +300,73 @@ int tokens_per_iteration(const AttentionShape& s) {
   return kWarps * (32 / (s.head_dim / 8)) * kUnroll;
 }
 
-// Enough CTAs to give every SM about four (a CTA is four warps), but no split shorter than one
-// loop iteration.
-int choose_splits(const AttentionShape& s, int sms) {
-  const int ctas = s.batch * s.kv_heads;
-  const int want = (4 * sms + ctas - 1) / ctas;
+// Splits for a shape on a GPU holding `slots` CTAs at once (split_plan.h).
+int splits_for(const AttentionShape& s, int slots) {
   const int per_iter = tokens_per_iteration(s);
-  const int most = (s.context + per_iter - 1) / per_iter;
-  return std::clamp(want, 1, std::min(std::max(most, 1), kMaxSplits));
+  const int iters = std::max(1, (s.context + per_iter - 1) / per_iter);
+  return choose_splits(static_cast<std::int64_t>(s.batch) * s.kv_heads, iters, slots, kMaxSplits);
 }
 
+using PartialKernel = void (*)(Args);
+
 template <int GROUP>
-void launch_group(const Args& a, dim3 grid, cudaStream_t st) {
-  switch (a.s.head_dim) {
+PartialKernel partial_for_head_dim(int head_dim) {
+  switch (head_dim) {
     case 128:
-      attention_partial<GROUP, 16><<<grid, kThreads, 0, st>>>(a);
-      break;
+      return attention_partial<GROUP, 16>;
     case 64:
-      attention_partial<GROUP, 8><<<grid, kThreads, 0, st>>>(a);
-      break;
+      return attention_partial<GROUP, 8>;
     default:
-      attention_partial<GROUP, 4><<<grid, kThreads, 0, st>>>(a);
-      break;
+      return attention_partial<GROUP, 4>;
   }
+}
+
+// The instantiation for the shape's group (q_heads / kv_heads) and head_dim.
+PartialKernel partial_kernel(const AttentionShape& s) {
+  switch (s.q_heads / s.kv_heads) {
+    case 1:
+      return partial_for_head_dim<1>(s.head_dim);
+    case 2:
+      return partial_for_head_dim<2>(s.head_dim);
+    case 4:
+      return partial_for_head_dim<4>(s.head_dim);
+    default:
+      return partial_for_head_dim<8>(s.head_dim);
+  }
+}
+
+void validate_shape(const AttentionShape& s) {
+  const int group = s.kv_heads > 0 ? s.q_heads / s.kv_heads : 0;
+  if (s.kv_heads <= 0 || s.q_heads % s.kv_heads != 0 ||
+      (group != 1 && group != 2 && group != 4 && group != 8)) {
+    throw std::invalid_argument("decode attention: q_heads / kv_heads must be 1, 2, 4 or 8");
+  }
+  if (s.head_dim != 32 && s.head_dim != 64 && s.head_dim != 128) {
+    throw std::invalid_argument("decode attention: head_dim must be 32, 64 or 128");
+  }
+  if (s.batch <= 0 || s.context <= 0 || (s.paged && s.page_tokens <= 0)) {
+    throw std::invalid_argument("decode attention: batch, context and page_tokens must be > 0");
+  }
+}
+
+// CTAs of the shape's partial kernel resident on the whole GPU at once (the occupancy API).
+int resident_ctas(const AttentionShape& s, int sms) {
+  validate_shape(s);
+  int per_sm = 0;
+  TIERSIM_CUDA(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
+      &per_sm, reinterpret_cast<const void*>(partial_kernel(s)), kThreads, 0));
+  return std::max(1, per_sm) * std::max(1, sms);
 }
 
 }  // namespace
 
 DecodeAttention::DecodeAttention(const AttentionShape& shape, int sms)
     : shape_(shape),
-      splits_(choose_splits(shape, sms)),
+      splits_(splits_for(shape, resident_ctas(shape, sms))),
       part_acc_(static_cast<std::size_t>(shape.batch) * shape.q_heads * splits_ * shape.head_dim *
                 sizeof(float)),
       part_ml_(static_cast<std::size_t>(shape.batch) * shape.q_heads * splits_ * 2 *
-               sizeof(float)) {
-  const int group = shape.q_heads / shape.kv_heads;
-  if (shape.q_heads % shape.kv_heads != 0 ||
-      (group != 1 && group != 2 && group != 4 && group != 8)) {
-    throw std::invalid_argument("decode attention: q_heads / kv_heads must be 1, 2, 4 or 8");
-  }
-  if (shape.head_dim != 32 && shape.head_dim != 64 && shape.head_dim != 128) {
-    throw std::invalid_argument("decode attention: head_dim must be 32, 64 or 128");
-  }
-}
+               sizeof(float)) {}
 
 void DecodeAttention::enqueue(const __half* q, const __half* k, const __half* v,
                               const int* block_table, __half* out, cudaStream_t s,
@@ -306,20 +387,7 @@ void DecodeAttention::enqueue(const __half* q, const __half* k, const __half* v,
   const int iters = (shape_.context + per_iter - 1) / per_iter;
   a.chunk = (iters + splits_ - 1) / splits_ * per_iter;
   const dim3 grid(shape_.kv_heads, shape_.batch, splits_);
-  switch (shape_.q_heads / shape_.kv_heads) {
-    case 1:
-      launch_group<1>(a, grid, s);
-      break;
-    case 2:
-      launch_group<2>(a, grid, s);
-      break;
-    case 4:
-      launch_group<4>(a, grid, s);
-      break;
-    default:
-      launch_group<8>(a, grid, s);
-      break;
-  }
+  partial_kernel(shape_)<<<grid, kThreads, 0, s>>>(a);
   if (splits_ > 1) {
     attention_combine<<<dim3(shape_.q_heads, shape_.batch), shape_.head_dim, 0, s>>>(
         part_acc_.as<float>(), part_ml_.as<float>(), out, shape_.q_heads, splits_, shape_.head_dim);
@@ -332,14 +400,14 @@ double check_decode_attention(int sms, std::string* log) {
     AttentionShape s;
     const char* name;
   };
-  const auto shape = [](int b, int qh, int kvh, int ctx, int hd, bool paged) {
+  const auto shape = [](int b, int qh, int kvh, int ctx, int hd, bool paged, int page = 16) {
     return AttentionShape{.batch = b,
                           .q_heads = qh,
                           .kv_heads = kvh,
                           .context = ctx,
                           .head_dim = hd,
                           .paged = paged,
-                          .page_tokens = 16};
+                          .page_tokens = page};
   };
   const std::vector<Case> cases = {
       {shape(2, 32, 8, 1000, 128, false), "gqa32x8 contig b2 ctx1000"},
@@ -347,6 +415,13 @@ double check_decode_attention(int sms, std::string* log) {
       {shape(1, 8, 8, 4096, 128, false), "mha8 contig b1 ctx4096"},
       {shape(64, 32, 8, 33, 128, true), "gqa32x8 paged16 b64 ctx33"},
       {shape(5, 16, 2, 300, 64, true), "gqa16x2 paged16 b5 ctx300 hd64"},
+      // One split of 600 one-token pages: three block-table windows (256, 256, 88 entries).
+      {shape(64, 32, 8, 600, 128, true, 1), "gqa32x8 paged1 b64 ctx600"},
+      // Three-token pages: splits and windows start inside a page; group 2.
+      {shape(5, 4, 2, 700, 64, true, 3), "gqa4x2 paged3 b5 ctx700 hd64"},
+      // Many splits (about one round of CTAs); with head_dim 32, more splits than combine threads.
+      {shape(1, 32, 8, 4000, 128, false), "gqa32x8 contig b1 ctx4000"},
+      {shape(2, 4, 4, 8000, 32, true), "mha4 paged16 b2 ctx8000 hd32"},
   };
   double worst = 0;
   std::mt19937_64 rng(7);

@@ -3,11 +3,17 @@
 // read. Split over the context (flash-decoding): grid (kv_heads, batch, splits) of 4-warp CTAs.
 // Each lane reads 16 B of a K and a V row directly from global memory (head_dim / 8 lanes per
 // row, 4 rows in flight per lane group) and keeps its 8 columns of q (fp16) and of the
-// accumulator (fp32), and the running max and sum, in registers; no shared-memory staging. q.k
-// sums each lane's 8 products in fp16, then in fp32 across lanes; softmax and P.V are fp32. States
-// are merged across lanes and warps at the end; with more than one split a second kernel combines
-// the splits. splits = clamp(ceil(4 x SMs / (batch x kv_heads)), 1, ceil(context / tokens per CTA
-// iteration)).
+// accumulator (fp32), and the running max and sum, in registers; K and V are not staged in shared
+// memory. Paged: a CTA first copies the block-table entries of up to 256 pages of its tokens into
+// shared memory, so a row's address costs no dependent global load. q.k sums each lane's 8
+// products in fp16, then in fp32 across lanes; softmax and P.V are fp32. States are merged across
+// lanes and warps at the end; with more than one split a second kernel combines the splits (block
+// reductions of the splits' maxima and sums, then one column per thread).
+// splits (split_plan.h): the fewest that minimise rounds x (iterations per CTA + 1), where a
+// round is as many CTAs as the GPU holds at once (occupancy API x SMs) and a CTA runs
+// ceil(context / 32 tokens / splits) loop iterations (head_dim 128), plus its fixed work. E.g. on
+// 132 SMs x 4 CTAs, batch 16 x 8 KV heads: 4 splits (512 CTAs, one round), not 5 (640 CTAs: a
+// second round of 112); batch 64: one split, no combine kernel.
 //
 // Layouts (head_dim 32, 64 or 128; q_heads / kv_heads 1, 2, 4 or 8; otherwise the constructor
 // throws std::invalid_argument):
