@@ -88,8 +88,7 @@ __global__ void __launch_bounds__(kThreads, min_ctas_per_sm(GROUP)) attention_pa
   const int h = blockIdx.x, b = blockIdx.y, split = blockIdx.z;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int slot = lane / L, col = lane % L;  // token slot in the warp, 8-column chunk
-  const int t0 = split * a.chunk;
-  const int t1 = min(a.s.context, t0 + a.chunk);
+  const auto [t0, t1] = split_range(split, a.chunk, a.s.context);
 
   float acc[GROUP][8], m[GROUP], l[GROUP];
   __half2 qh[GROUP][4];  // this lane's 8 columns of q x scale
@@ -118,13 +117,12 @@ __global__ void __launch_bounds__(kThreads, min_ctas_per_sm(GROUP)) attention_pa
   for (int w0 = t0; w0 < t1;) {
     int w1 = t1, p_lo = 0;
     if (a.s.paged) {
-      p_lo = w0 / a.s.page_tokens;
-      const int p_end = (t1 + a.s.page_tokens - 1) / a.s.page_tokens;
-      const int p_hi = min(p_end, p_lo + kTableWindow);
-      w1 = min(t1, p_hi * a.s.page_tokens);
+      const TableWindow win = table_window(w0, t1, a.s.page_tokens, kTableWindow);
+      p_lo = win.p_lo;
+      w1 = win.w1;
       __syncthreads();  // the previous window's entries are no longer read
-      for (int i = threadIdx.x; i < p_hi - p_lo; i += kThreads) {
-        sm_pages[i] = a.block_table[table_row + p_lo + i];
+      for (int i = threadIdx.x; i < win.p_hi - win.p_lo; i += kThreads) {
+        sm_pages[i] = a.block_table[table_row + win.p_lo + i];
       }
       __syncthreads();
     }
@@ -383,9 +381,7 @@ void DecodeAttention::enqueue(const __half* q, const __half* k, const __half* v,
          0,
          1.0f / std::sqrt(static_cast<float>(shape_.head_dim)),
          q_stride != 0 ? q_stride : static_cast<std::size_t>(shape_.q_heads) * shape_.head_dim};
-  const int per_iter = tokens_per_iteration(shape_);
-  const int iters = (shape_.context + per_iter - 1) / per_iter;
-  a.chunk = (iters + splits_ - 1) / splits_ * per_iter;
+  a.chunk = split_chunk(shape_.context, tokens_per_iteration(shape_), splits_);
   const dim3 grid(shape_.kv_heads, shape_.batch, splits_);
   partial_kernel(shape_)<<<grid, kThreads, 0, s>>>(a);
   if (splits_ > 1) {
